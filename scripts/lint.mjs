@@ -1,12 +1,13 @@
 // Project rules no off-the-shelf linter checks for us. Exits 1 listing every violation.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.mjs'], {
   encoding: 'utf8',
 })
   .split('\n')
-  .filter((file) => file && !file.includes('/generated/'));
+  // Deleted but not yet committed files are still listed by git.
+  .filter((file) => file && !file.includes('/generated/') && existsSync(file));
 
 const rules = [
   {

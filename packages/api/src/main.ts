@@ -1,13 +1,33 @@
-// Starts the API process: reads the environment, listens, and shuts down cleanly on SIGTERM.
+// Starts the API process: reads the environment, checks the platform key, listens, and shuts
+// down cleanly on SIGTERM.
 import { createDb } from '@org-export/db';
 import { pino } from 'pino';
 import { readEnv } from './env.ts';
+import { createPlatform, verifyPlatformKey } from '@org-export/storage';
 import { createApi } from './server.ts';
 
-const env = readEnv();
+let env;
+try {
+  env = readEnv();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const logger = pino({ name: 'api', level: env.LOG_LEVEL });
 const db = createDb(env.DATABASE_URL);
-const api = createApi({ db, logger, portalDir: env.PORTAL_DIR });
+const platform = createPlatform({
+  platformKey: env.PLATFORM_KEY,
+  storageDir: env.STORAGE_DIR,
+  publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+  secureCookies: env.COOKIE_SECURE,
+});
+try {
+  await verifyPlatformKey(db, platform.secrets);
+} catch (error) {
+  logger.fatal((error as Error).message);
+  process.exit(1);
+}
+const api = createApi({ db, logger, platform, portalDir: env.PORTAL_DIR });
 
 api.server.listen(env.PORT, env.HOST, () => {
   const address = api.server.address();

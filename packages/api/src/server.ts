@@ -1,17 +1,22 @@
-// The HTTP server: GraphQL at /graphql, health at /healthz, readiness at /readyz, and the
-// portal's static files everywhere else.
-import { randomUUID } from 'node:crypto';
+// The HTTP server: GraphQL at /graphql, health at /healthz, readiness at /readyz, signed
+// downloads of local storage at /files/, and the portal's static files everywhere else.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type Server, type ServerResponse, createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Db } from '@org-export/db';
-import { createYoga } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { ExecutionResult } from 'graphql';
+import { type Plugin, createYoga } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { Context } from './builder.ts';
-import { buildSchema } from './schema.ts';
+import { resolveViewer } from './auth/credentials.ts';
+import { type Context, createContext } from './context.ts';
+import { AppError } from './errors.ts';
+import type { Platform } from '@org-export/storage';
+import { schema } from './schema/index.ts';
+import { openLocalObject } from '@org-export/storage';
 
-export type ApiOptions = { db: Db; logger: Logger; portalDir?: string | undefined };
+export type ApiOptions = { db: Db; logger: Logger; platform: Platform; portalDir?: string | undefined };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,30 +28,82 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export function createApi({ db, logger, portalDir }: ApiOptions): { server: Server; close: () => Promise<void> } {
-  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
-    schema: buildSchema(db),
+/**
+ * Limits that keep one query from exhausting the server. The deepest legitimate query (the
+ * portal's export history with its requester's memberships) is 6 levels deep.
+ */
+const ARMOR = {
+  maxDepth: { n: 8 },
+  maxAliases: { n: 15 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 2000 },
+  costLimit: { maxCost: 5000 },
+  blockFieldSuggestion: { enabled: false },
+};
+
+const ARMOR_MESSAGE = /^(?:Syntax Error: )?(Query depth limit|Aliases limit|Directives limit|Token limit|Query Cost limit)/i;
+
+/** graphql-armor's rejections get our stable code and a 400. */
+function armorCodes(): Plugin {
+  const relabel = (result: ExecutionResult): ExecutionResult => {
+    if (!result.errors?.some((error) => ARMOR_MESSAGE.test(error.message))) return result;
+    return {
+      ...result,
+      errors: result.errors.map((error) => (ARMOR_MESSAGE.test(error.message) ? new AppError('QUERY_TOO_COMPLEX', error.message.replace(/^Syntax Error: /, '')) : error)),
+    };
+  };
+  return {
+    onResultProcess: ({ result, setResult }) => {
+      if (!Array.isArray(result) && 'errors' in result) setResult(relabel(result as ExecutionResult));
+    },
+  };
+}
+
+/** Set-Cookie headers resolvers asked for, added to the response of their request. */
+const pendingCookies = new WeakMap<Request, string[]>();
+function cookies(): Plugin {
+  return {
+    onResponse: ({ request, response }) => {
+      for (const cookie of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', cookie);
+    },
+  };
+}
+
+export function createApi({ db, logger, platform, portalDir }: ApiOptions): { server: Server; yoga: ReturnType<typeof createYoga<object, Context>>; close: () => Promise<void> } {
+  const yoga = createYoga<object, Context>({
+    schema,
     graphqlEndpoint: '/graphql',
-    logging: { debug: (...args) => logger.debug(args), info: (...args) => logger.info(args), warn: (...args) => logger.warn(args), error: (...args) => logger.error(args) },
-    context: () => ({ db, requestId: randomUUID() }),
     landingPage: false,
+    plugins: [EnvelopArmorPlugin(ARMOR), armorCodes(), cookies()],
+    logging: { debug: (...args) => logger.debug(args), info: (...args) => logger.info(args), warn: (...args) => logger.warn(args), error: (...args) => logger.error(args) },
+    context: async ({ request }) => {
+      const viewer = await resolveViewer(db, request.headers);
+      return createContext(db, platform, request, viewer, (cookie) => {
+        const list = pendingCookies.get(request) ?? [];
+        list.push(cookie);
+        pendingCookies.set(request, list);
+      });
+    },
   });
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/graphql') return void yoga(req, res);
-    if (path === '/healthz') return json(res, 200, { status: 'ok' });
-    if (path === '/readyz') return void ready(db).then((state) => json(res, state.ready ? 200 : 503, state));
-    if (portalDir && (req.method === 'GET' || req.method === 'HEAD')) return void serveStatic(portalDir, path, res);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/graphql') return void yoga(req, res);
+    if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') return void ready(db).then((state) => json(res, state.ready ? 200 : 503, state));
+    if (url.pathname.startsWith('/files/') && req.method === 'GET') return void serveLocalFile(platform, url, res);
+    if (portalDir && (req.method === 'GET' || req.method === 'HEAD')) return void serveStatic(portalDir, url.pathname, res);
     json(res, 404, { error: 'not found' });
   });
 
   return {
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    yoga,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -63,6 +120,28 @@ async function ready(db: Db): Promise<{ ready: boolean; database: string }> {
     return rows[0]?.pending === 0n ? { ready: true, database: 'ok' } : { ready: false, database: 'migrations not applied' };
   } catch (error) {
     return { ready: false, database: `unreachable: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** A download link the API signed for local storage: refused when expired or altered. */
+async function serveLocalFile(platform: Platform, url: URL, res: ServerResponse): Promise<void> {
+  const key = url.pathname.slice('/files/'.length).split('/').map(decodeURIComponent).join('/');
+  const expires = Number(url.searchParams.get('expires'));
+  const name = url.searchParams.get('name') ?? '';
+  const verdict = platform.storageDir ? platform.verifyLocalUrl(key, expires, name, url.searchParams.get('signature') ?? '') : 'invalid';
+  if (verdict === 'expired') return json(res, 403, { error: 'This download link has expired. Ask for a new one.' });
+  if (verdict !== 'ok' || !platform.storageDir) return json(res, 403, { error: 'This download link is not valid.' });
+  try {
+    const { stream, size } = await openLocalObject(platform.storageDir, key);
+    res.writeHead(200, {
+      'content-type': 'application/gzip',
+      'content-length': size,
+      'content-disposition': `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'cache-control': 'private, no-store',
+    });
+    stream.pipe(res);
+  } catch {
+    json(res, 404, { error: 'The file is no longer in storage.' });
   }
 }
 
