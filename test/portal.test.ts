@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { accounts, createApi, createPlatform } from '@org-export/api';
+import { accounts, createApi, createJobs, createPlatform } from '@org-export/api';
 import { createDb, type Db } from '@org-export/db';
 import { type TestDatabase, createTestDatabase } from '@org-export/db/testing';
 import { type Browser, chromium } from 'playwright-core';
@@ -23,10 +23,15 @@ beforeAll(async () => {
   database = await createTestDatabase({ prefix: 'portal' });
   db = createDb(database.url, { maxConnections: 3 });
   const platform = createPlatform({ platformKey: randomBytes(32), publicUrl: 'http://127.0.0.1', secureCookies: false });
-  const api = createApi({ db, logger: pino({ level: 'silent' }), platform, portalDir: `${portalDir}dist` });
+  const logger = pino({ level: 'silent' });
+  const jobs = await createJobs(database.url, logger);
+  const api = createApi({ db, logger, platform, jobs, portalDir: `${portalDir}dist` });
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-  close = api.close;
+  close = async () => {
+    await api.close();
+    await jobs.close();
+  };
   browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -5,3 +5,4 @@ export { type ApiOptions, createApi } from './server.ts';
 export { type Platform, type PlatformOptions, createPlatform, verifyPlatformKey } from '@org-export/storage';
 export { ensureFirstPlatformAdmin } from './services/accounts.ts';
 export * as accounts from './services/accounts.ts';
+export { type Jobs, createJobs } from './jobs.ts';

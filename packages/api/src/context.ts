@@ -3,10 +3,12 @@
 import type { Db, OrgRole } from '@org-export/db';
 import type { Viewer } from './auth/credentials.ts';
 import type { Platform } from '@org-export/storage';
+import type { Jobs } from './jobs.ts';
 
 export type Context = {
   db: Db;
   platform: Platform;
+  jobs: Jobs;
   viewer: Viewer | null;
   request: Request;
   /** Adds a Set-Cookie header to this request's response. */
@@ -15,12 +17,13 @@ export type Context = {
   moduleEnabled: (orgId: string) => Promise<boolean>;
 };
 
-export function createContext(db: Db, platform: Platform, request: Request, viewer: Viewer | null, setCookie: (cookie: string) => void): Context {
+export function createContext(db: Db, platform: Platform, jobs: Jobs, request: Request, viewer: Viewer | null, setCookie: (cookie: string) => void): Context {
   const roles = new Map<string, Promise<OrgRole | null>>();
   const modules = new Map<string, Promise<boolean>>();
   return {
     db,
     platform,
+    jobs,
     viewer,
     request,
     setCookie,

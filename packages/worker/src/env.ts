@@ -3,6 +3,11 @@ import { z } from 'zod';
 
 const schema = z.object({
   DATABASE_URL: z.string().url('must be a postgresql:// URL'),
+  PLATFORM_KEY: z.string({ error: 'is required: 32 random bytes in base64 (openssl rand -base64 32)' }),
+  STORAGE_DIR: z.string().optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  /** A RUNNING export without a heartbeat for this long has lost its worker. */
+  EXPORT_LOST_AFTER_SECONDS: z.coerce.number().int().min(2).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -12,7 +17,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new Error(`the worker cannot start; fix these environment variables:\n${problems}`);
+    throw new Error(`fix these environment variables:\n${problems}`);
   }
   return parsed.data;
 }

@@ -1,9 +1,14 @@
 // Export records: the history and one export. Everything here needs the org's ORG_ADMIN and the
 // Data Export module on.
 import type { ExportStatus } from '@org-export/db';
+import { openOrgStorage } from '@org-export/storage';
+import { CHANNELS, QUEUES } from '@org-export/worker/contracts';
+import { ExportAlreadyActive, enqueueExport } from '@org-export/worker/enqueue';
 import { builder } from '../builder.ts';
-import { notFound } from '../errors.ts';
+import type { Context } from '../context.ts';
+import { AppError, notFound } from '../errors.ts';
 import { parseInput, uuid } from '../input.ts';
+import { audit } from '../services/audit.ts';
 import { ExportStatusEnum, ExportTriggerEnum } from './enums.ts';
 
 const ExportError = builder.objectRef<{ code: string; message: string }>('ExportError').implement({
@@ -77,3 +82,109 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, context) => context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: String(args.id) } }),
   }),
 }));
+
+const TriggerExportInput = builder.inputType('TriggerExportInput', {
+  fields: (t) => ({
+    until: t.field({ type: 'DateTime', required: false, description: 'Leave out posts created after this instant.' }),
+  }),
+});
+
+/** The org of an export, for scope checks on operations that take an export id. */
+async function exportScope(context: Context, id: unknown) {
+  const row = await context.db.dataExport.findUnique({ where: { id: parseInput(uuid, id, 'exportId') }, select: { orgId: true } });
+  if (!row) throw notFound('The export');
+  return { dataExport: row.orgId };
+}
+
+builder.mutationFields((t) => ({
+  triggerExport: t.prismaField({
+    type: 'DataExport',
+    description: "Starts an export of the whole org into its storage. CONFLICT while another is PENDING or RUNNING; STORAGE_NOT_VERIFIED until a connection test has passed.",
+    args: { orgId: t.arg.id(), input: t.arg({ type: TriggerExportInput, required: false }) },
+    authScopes: (_root, args) => ({ dataExport: String(args.orgId) }),
+    resolve: async (query, _root, args, context) => {
+      const orgId = parseInput(uuid, args.orgId, 'orgId');
+      const storage = await context.db.storageSettings.findUnique({ where: { orgId } });
+      if (!storage?.verifiedAt) {
+        throw new AppError('STORAGE_NOT_VERIFIED', "The org's storage has not passed a connection test since it was last changed. Run Test Connection under Settings, Storage, then try again.");
+      }
+      try {
+        const { exportId } = await enqueueExport(context.jobs.pool, context.jobs.boss, { orgId, trigger: 'MANUAL', requestedById: context.viewer!.id, until: args.input?.until ?? null });
+        await audit(context.db, { orgId, actorId: context.viewer!.id, action: 'export.triggered', targetType: 'DataExport', targetId: exportId, details: { trigger: 'MANUAL', until: args.input?.until?.toISOString() ?? null } });
+        return context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: exportId } });
+      } catch (error) {
+        if (error instanceof ExportAlreadyActive) throw new AppError('CONFLICT', error.message, { activeExportId: error.activeExportId });
+        throw error;
+      }
+    },
+  }),
+  cancelExport: t.prismaField({
+    type: 'DataExport',
+    description: 'Stops a PENDING or RUNNING export; its upload is aborted and no file is left. CONFLICT when it has already ended.',
+    args: { exportId: t.arg.id() },
+    authScopes: (_root, args, context) => exportScope(context, args.exportId),
+    resolve: async (query, _root, args, context) => {
+      const id = String(args.exportId);
+      const canceled = await context.jobs.pool.query<{ org_id: string; job_id: string | null; previous: string }>(
+        `UPDATE data_export SET status = 'CANCELED', finished_at = now() WHERE id = $1 AND status IN ('PENDING', 'RUNNING')
+         RETURNING org_id, job_id, (SELECT status FROM data_export WHERE id = $1) AS previous`,
+        [id],
+      );
+      const row = canceled.rows[0];
+      if (!row) {
+        const current = await context.db.dataExport.findUniqueOrThrow({ where: { id } });
+        throw new AppError('CONFLICT', `The export has already ended as ${current.status}.`);
+      }
+      // A pending job is dropped; a running one sees the status within a second and stops.
+      if (row.job_id) await context.jobs.boss.cancel(QUEUES.exportRun, row.job_id).catch(() => {});
+      await context.jobs.pool.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId: row.org_id, exportId: id })]);
+      await audit(context.db, { orgId: row.org_id, actorId: context.viewer!.id, action: 'export.canceled', targetType: 'DataExport', targetId: id, details: { was: row.previous } });
+      return context.db.dataExport.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+}));
+
+const DownloadUrl = builder.objectRef<{ url: string; expiresAt: Date; fileName: string }>('DownloadUrl').implement({
+  fields: (t) => ({
+    url: t.exposeString('url', { description: 'A GET URL for the file; it needs no credentials and stops working at expiresAt.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    fileName: t.exposeString('fileName', { description: 'The name a browser saves the file under.' }),
+  }),
+});
+
+builder.queryField('downloadUrl', (t) =>
+  t.field({
+    type: DownloadUrl,
+    description: 'A fresh, short-lived download URL for a COMPLETED export (15 minutes unless the platform says otherwise). Each one is audit-logged.',
+    args: { exportId: t.arg.id() },
+    authScopes: (_root, args, context) => exportScope(context, args.exportId),
+    resolve: async (_root, args, context) => {
+      const record = await context.db.dataExport.findUniqueOrThrow({ where: { id: String(args.exportId) }, include: { org: true } });
+      if (record.status !== 'COMPLETED' || !record.storageKey) throw new AppError('CONFLICT', `The export is ${record.status}; a download is ready once it is COMPLETED.`);
+      const settings = await context.db.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+      const storage = await openOrgStorage(context.db, context.platform, record.orgId);
+      const fileName = `${record.org.slug}-export-${record.createdAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.jsonl.gz`;
+      const signed = await storage.presignGet(record.storageKey, { expiresInSeconds: settings.downloadUrlTtlSeconds, fileName });
+      await audit(context.db, {
+        orgId: record.orgId,
+        actorId: context.viewer!.id,
+        action: 'export.download_url_issued',
+        targetType: 'DataExport',
+        targetId: record.id,
+        details: { expiresAt: signed.expiresAt.toISOString() },
+      });
+      return { ...signed, fileName };
+    },
+  }),
+);
+
+builder.subscriptionField('exportStatusChanged', (t) =>
+  t.prismaField({
+    type: 'DataExport',
+    description: "Every status change and, while running, progress about once a second, of the org's exports.",
+    args: { orgId: t.arg.id() },
+    authScopes: (_root, args) => ({ dataExport: String(args.orgId) }),
+    subscribe: (_root, args, context) => context.jobs.events.subscribe('exportStatus', parseInput(uuid, args.orgId, 'orgId')),
+    resolve: (query, exportId, _args, context) => context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: exportId as unknown as string } }),
+  }),
+);

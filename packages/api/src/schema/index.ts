@@ -24,5 +24,6 @@ builder.queryType({
   }),
 });
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -4,6 +4,7 @@ import { builder } from '../builder.ts';
 import { AppError, notFound } from '../errors.ts';
 import { email, label, parseInput, slug, uuid } from '../input.ts';
 import { audit } from '../services/audit.ts';
+import { syncExportSchedule } from '@org-export/worker/enqueue';
 import { ExportSchedulePresetEnum, ModuleKeyEnum, OrgRoleEnum } from './enums.ts';
 
 const ModuleState = builder.objectRef<{ module: ModuleKey; enabled: boolean; updatedAt: Date | null }>('ModuleState').implement({
@@ -130,6 +131,10 @@ builder.mutationFields((t) => ({
         });
         await audit(tx, { orgId: org.id, actorId, action: args.enabled ? 'module.enabled' : 'module.disabled', targetType: 'Module', targetId: args.module });
         return tx.org.findUniqueOrThrow({ ...query, where: { id: org.id } });
+      }).then(async (updated) => {
+        // Scheduled exports run only while the module is on.
+        await syncExportSchedule(context.jobs.boss, { id: org.id, exportSchedule: org.exportSchedule, moduleEnabled: args.enabled });
+        return updated;
       });
     },
   }),
@@ -143,6 +148,9 @@ builder.mutationFields((t) => ({
       return context.db.$transaction(async (tx) => {
         const updated = await tx.org.update({ ...query, where: { id: org.id }, data: { exportSchedule: args.preset } });
         await audit(tx, { orgId: org.id, actorId: context.viewer!.id, action: 'schedule.set', targetType: 'Org', targetId: org.id, details: { from: org.exportSchedule, to: args.preset } });
+        return updated;
+      }).then(async (updated) => {
+        await syncExportSchedule(context.jobs.boss, { id: org.id, exportSchedule: args.preset, moduleEnabled: await context.moduleEnabled(org.id) });
         return updated;
       });
     },

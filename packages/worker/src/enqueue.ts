@@ -1,0 +1,71 @@
+// Creates an export record and its job in one transaction: there is never a record without a
+// job, nor a job without a record. Used by the API (manual exports) and by the scheduled tick.
+import type { PgBoss } from 'pg-boss';
+import type pg from 'pg';
+import { CHANNELS, EXPORT_QUEUE_OPTIONS, QUEUES, SCHEDULE_CRON } from './contracts.ts';
+
+/** Another export of the org is PENDING or RUNNING (the partial unique index said so). */
+export class ExportAlreadyActive extends Error {
+  constructor(readonly activeExportId: string | null) {
+    super('Another export of this org is pending or running. Wait for it to finish, or cancel it.');
+    this.name = 'ExportAlreadyActive';
+  }
+}
+
+export type EnqueueExport = {
+  orgId: string;
+  trigger: 'MANUAL' | 'SCHEDULED';
+  requestedById?: string | null;
+  until?: Date | null;
+};
+
+export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueExport): Promise<{ exportId: string; jobId: string }> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    let exportId: string;
+    try {
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO data_export (id, org_id, status, trigger, requested_by_id, until)
+         VALUES (gen_random_uuid(), $1, 'PENDING', $2, $3, $4) RETURNING id`,
+        [input.orgId, input.trigger, input.requestedById ?? null, input.until ?? null],
+      );
+      exportId = inserted.rows[0]!.id;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'data_export_one_active_per_org') {
+        // The same connection: waiting for another from the pool here could starve it.
+        const active = await client.query<{ id: string }>("SELECT id FROM data_export WHERE org_id = $1 AND status IN ('PENDING', 'RUNNING') LIMIT 1", [input.orgId]);
+        throw new ExportAlreadyActive(active.rows[0]?.id ?? null);
+      }
+      throw error;
+    }
+    const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
+    if (!jobId) throw new Error('the job queue did not accept the export job');
+    await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
+    await client.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId: input.orgId, exportId })]);
+    await client.query('COMMIT');
+    return { exportId, jobId };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Creates the queues both processes use; safe to call at every start. */
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(QUEUES.exportRun, { ...EXPORT_QUEUE_OPTIONS });
+  await boss.createQueue(QUEUES.exportScheduled, { retryLimit: 0, expireInSeconds: 300 });
+}
+
+/**
+ * Makes the org's pg-boss schedule match its preset and module switch: scheduled while the Data
+ * Export module is on and the preset is not DISABLED, unscheduled otherwise.
+ */
+export async function syncExportSchedule(boss: PgBoss, org: { id: string; exportSchedule: string; moduleEnabled: boolean }, cronOverride?: string): Promise<void> {
+  const cron = cronOverride ?? SCHEDULE_CRON[org.exportSchedule as keyof typeof SCHEDULE_CRON];
+  if (org.moduleEnabled && cron) await boss.schedule(QUEUES.exportScheduled, cron, { orgId: org.id }, { key: org.id, tz: 'UTC' });
+  else await boss.unschedule(QUEUES.exportScheduled, org.id);
+}

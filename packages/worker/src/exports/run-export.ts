@@ -1,0 +1,160 @@
+// Runs one export from PENDING to COMPLETED, FAILED or CANCELED: claims the record, reads the
+// org as one snapshot, streams it through the format's encoder and gzip into a multipart upload,
+// and records counts, sizes, SHA-256 and key. Every end state is written with a condition on the
+// current status, so a cancel and a finish can never both win.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Db } from '@org-export/db';
+import { BulkEncodeError, BulkEncoder, type BulkObject } from '@org-export/format';
+import { type ObjectStorage, describeStorageError } from '@org-export/storage';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { CHANNELS } from '../contracts.ts';
+import { OrgSnapshot } from './snapshot.ts';
+import { MultipartWriter } from './upload.ts';
+
+export type ExportDeps = {
+  db: Db;
+  pool: pg.Pool;
+  openStorage: (orgId: string) => Promise<ObjectStorage>;
+  logger: Logger;
+  /** The service version, written into the file's version line. */
+  version: string;
+  /** How often progress is written and cancellation checked. */
+  progressIntervalMs?: number;
+};
+
+/** Roughly how much text is gathered before it goes to gzip: 64 KiB keeps gzip's calls few. */
+const CHUNK_CHARS = 64 * 1024;
+
+class Canceled extends Error {}
+
+/** Sends the status-change notification API servers listen for. */
+export async function notifyExport(client: pg.Pool | pg.PoolClient, orgId: string, exportId: string): Promise<void> {
+  await client.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId, exportId })]);
+}
+
+function stamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** Turns a failure into the code and message the export record shows. */
+export function describeFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof BulkEncodeError) return { code: 'DATA_INVALID', message: `The org holds data the bulk format cannot carry: ${error.message}` };
+  const storage = describeStorageError(error);
+  if (storage.code !== 'UNKNOWN') return { code: `STORAGE_${storage.code}`, message: storage.message };
+  const pgCode = (error as { code?: unknown }).code;
+  if (typeof pgCode === 'string' && /^[0-9A-Z]{5}$/.test(pgCode)) return { code: 'DATABASE_ERROR', message: `The database refused a query: ${(error as Error).message}` };
+  return { code: 'INTERNAL', message: `The export failed unexpectedly: ${(error as Error).message ?? String(error)}` };
+}
+
+export async function runExport(deps: ExportDeps, exportId: string): Promise<void> {
+  const { db, pool, logger } = deps;
+  const claimed = await pool.query<{ org_id: string; until: Date | null; created_at: Date }>(
+    `UPDATE data_export SET status = 'RUNNING', started_at = now(), heartbeat_at = now()
+      WHERE id = $1 AND status = 'PENDING' RETURNING org_id, until, created_at`,
+    [exportId],
+  );
+  const row = claimed.rows[0];
+  if (!row) {
+    logger.info({ exportId }, 'export is no longer pending; nothing to do');
+    return;
+  }
+  const orgId = row.org_id;
+  await notifyExport(pool, orgId, exportId);
+  const log = logger.child({ exportId, orgId });
+
+  let storage: ObjectStorage | undefined;
+  let uploadId: string | undefined;
+  let key: string | undefined;
+  const snapshotClient = await pool.connect();
+  try {
+    const org = await db.org.findUniqueOrThrow({ where: { id: orgId } });
+    const settings = await db.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    storage = await deps.openStorage(orgId);
+    key = `exports/${org.slug}/${stamp(row.created_at)}-${exportId}.jsonl.gz`;
+    uploadId = await storage.createMultipartUpload(key, 'application/gzip');
+    await pool.query('UPDATE data_export SET upload_id = $2, storage_key = $3 WHERE id = $1', [exportId, uploadId, key]);
+
+    const snapshot = new OrgSnapshot(snapshotClient, orgId, row.until ? row.until.getTime() : null);
+    await snapshot.begin();
+    const counts = await snapshot.counts();
+    const expected = 1 + counts.teams + counts.channels + counts.users + counts.posts;
+    await pool.query('UPDATE data_export SET progress_expected = $2 WHERE id = $1', [exportId, expected]);
+    await notifyExport(pool, orgId, exportId);
+
+    let done = 0;
+    let bytes = 0;
+    let lastTick = Date.now();
+    const interval = deps.progressIntervalMs ?? 1000;
+    /** Writes progress and the heartbeat, and notices a cancel. */
+    const tick = async () => {
+      lastTick = Date.now();
+      const result = await pool.query<{ status: string }>('UPDATE data_export SET progress_done = $2, heartbeat_at = now() WHERE id = $1 RETURNING status', [exportId, done]);
+      if (result.rows[0]?.status !== 'RUNNING') throw new Canceled('canceled');
+      await notifyExport(pool, orgId, exportId);
+    };
+
+    const encoder = new BulkEncoder();
+    const created = new Date().toISOString();
+    async function* text(): AsyncGenerator<Buffer> {
+      let pending = encoder.encode({ type: 'version', version: 1, info: { generator: 'org-export', version: deps.version, created } });
+      done = 1;
+      const sources: AsyncGenerator<BulkObject[]>[] = [snapshot.teams(), snapshot.channels(), snapshot.users(), snapshot.posts()];
+      for (const source of sources) {
+        for await (const objects of source) {
+          for (const object of objects) pending += encoder.encode(object);
+          done += objects.length;
+          if (pending.length >= CHUNK_CHARS) {
+            const chunk = Buffer.from(pending);
+            bytes += chunk.length;
+            pending = '';
+            yield chunk;
+          }
+          if (Date.now() - lastTick >= interval) await tick();
+        }
+      }
+      if (pending.length > 0) {
+        const chunk = Buffer.from(pending);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    }
+
+    const writer = new MultipartWriter(storage, key, uploadId, settings.partSizeBytes);
+    await pipeline(Readable.from(text(), { objectMode: false }), createGzip({ level: settings.compressionLevel }), writer);
+    await snapshot.end();
+    const finished = await pool.query(
+      `UPDATE data_export SET status = 'COMPLETED', finished_at = now(), team_count = $2, channel_count = $3, user_count = $4, post_count = $5,
+              bytes = $6, compressed_bytes = $7, sha256 = $8, progress_done = $9, upload_id = NULL, heartbeat_at = NULL
+        WHERE id = $1 AND status = 'RUNNING'`,
+      [exportId, counts.teams, counts.channels, counts.users, counts.posts, bytes, writer.bytes, writer.sha256, done],
+    );
+    uploadId = undefined;
+    if (finished.rowCount === 0) {
+      // Canceled in the last moment: the file must not outlive the record that says so.
+      await storage.delete(key);
+      throw new Canceled('canceled after upload');
+    }
+    await notifyExport(pool, orgId, exportId);
+    log.info({ rows: done, bytes, compressedBytes: writer.bytes }, 'export completed');
+  } catch (error) {
+    await snapshotClient.query('ROLLBACK').catch(() => {});
+    if (storage && uploadId && key) await storage.abortMultipartUpload(key, uploadId).catch((abortError: unknown) => log.warn({ err: String(abortError) }, 'could not abort the upload'));
+    if (error instanceof Canceled) {
+      await pool.query("UPDATE data_export SET finished_at = coalesce(finished_at, now()), upload_id = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'CANCELED'", [exportId]);
+      log.info('export canceled');
+    } else {
+      const failure = describeFailure(error);
+      await pool.query(
+        "UPDATE data_export SET status = 'FAILED', finished_at = now(), error_code = $2, error_message = $3, upload_id = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'RUNNING'",
+        [exportId, failure.code, failure.message],
+      );
+      log.error({ code: failure.code, err: (error as Error).message }, 'export failed');
+    }
+    await notifyExport(pool, orgId, exportId);
+  } finally {
+    snapshotClient.release();
+  }
+}

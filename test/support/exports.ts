@@ -1,0 +1,75 @@
+// Shared set-up for export tests: an org with verified S3 storage on a loopback s3rver, the
+// module on, an ORG_ADMIN, and ways to wait for an export without sleeping blindly.
+import type { TestApi, TestAccount } from '@org-export/api/testing';
+import type { TestS3Server } from '@org-export/storage/testing';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
+
+export type ExportOrg = { orgId: string; slug: string; admin: TestAccount };
+
+export async function exportReadyOrg(api: TestApi, s3: TestS3Server, options: { prefix?: string; slug?: string } = {}): Promise<ExportOrg> {
+  const org = await api.org(options.slug);
+  const admin = await api.account({ roles: [[org.slug, 'ORG_ADMIN']] });
+  await api.enableDataExport(org.id);
+  const configured = await api.execute(
+    'mutation($orgId: ID!, $input: ConfigureStorageInput!) { configureStorage(orgId: $orgId, input: $input) { kind } }',
+    { orgId: org.id, input: { endpoint: s3.endpoint, region: 'us-east-1', bucket: s3.bucket, prefix: options.prefix ?? 'backups', forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } },
+    { token: admin.token },
+  );
+  expect(configured.errors).toBeUndefined();
+  const tested = await api.execute<{ testStorageConnection: { ok: boolean } }>('mutation($orgId: ID!) { testStorageConnection(orgId: $orgId) { ok } }', { orgId: org.id }, { token: admin.token });
+  expect(tested.data?.testStorageConnection.ok).toBe(true);
+  return { orgId: org.id, slug: org.slug, admin };
+}
+
+export const EXPORT_FIELDS = `id status trigger createdAt startedAt finishedAt error { code message } counts { teams channels users posts }
+  bytes compressedBytes sha256 storageKey progress { done expected } requestedBy { email }`;
+
+export type ExportView = {
+  id: string;
+  status: string;
+  trigger: string;
+  error: { code: string; message: string } | null;
+  counts: { teams: number; channels: number; users: number; posts: number } | null;
+  bytes: number | null;
+  compressedBytes: number | null;
+  sha256: string | null;
+  storageKey: string | null;
+  progress: { done: number; expected: number | null };
+  requestedBy: { email: string } | null;
+};
+
+export async function triggerExport(api: TestApi, org: ExportOrg, input: { until?: string } = {}) {
+  return api.execute<{ triggerExport: ExportView }>(`mutation($orgId: ID!, $input: TriggerExportInput) { triggerExport(orgId: $orgId, input: $input) { ${EXPORT_FIELDS} } }`, { orgId: org.orgId, input }, { token: org.admin.token });
+}
+
+export async function readExport(api: TestApi, org: ExportOrg, id: string): Promise<ExportView> {
+  const result = await api.execute<{ export: ExportView }>(`query($id: ID!) { export(id: $id) { ${EXPORT_FIELDS} } }`, { id }, { token: org.admin.token });
+  expect(result.errors).toBeUndefined();
+  return result.data!.export;
+}
+
+/** Polls the export every 50 ms until `done` holds, or fails with its last state. */
+export async function waitForExport(api: TestApi, org: ExportOrg, id: string, done: (view: ExportView) => boolean, timeoutMs = 60_000): Promise<ExportView> {
+  const deadline = Date.now() + timeoutMs;
+  let view = await readExport(api, org, id);
+  while (!done(view)) {
+    if (Date.now() > deadline) throw new Error(`export ${id} did not reach the expected state: ${JSON.stringify(view)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    view = await readExport(api, org, id);
+  }
+  return view;
+}
+
+export const ended = (view: ExportView) => ['COMPLETED', 'FAILED', 'CANCELED'].includes(view.status);
+
+/** Every key in the test bucket under `prefix`, read with a plain S3 client. */
+export async function listKeys(s3: TestS3Server, prefix: string): Promise<string[]> {
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  try {
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }));
+    return (listed.Contents ?? []).map((object) => object.Key ?? '');
+  } finally {
+    client.destroy();
+  }
+}
