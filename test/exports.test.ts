@@ -4,12 +4,11 @@ import { createHash } from 'node:crypto';
 import { createTestApi, type TestApi } from '@org-export/api/testing';
 import { type BulkObject, decodeBulk, validateBulk } from '@org-export/format';
 import { type TestS3Server, startTestS3Server } from '@org-export/storage/testing';
-import { generateOrg } from '@org-export/tools/generate';
 import { type Worker, startWorker } from '@org-export/worker';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_FIELDS, type ExportOrg, type ExportView, ended, exportReadyOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
+import { EXPORT_FIELDS, type ExportOrg, type ExportView, ended, exportReadyOrg, fillOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
 
 let api: TestApi;
 let s3: TestS3Server;
@@ -127,10 +126,7 @@ describe('an export, as the runbook walks it', () => {
 
   it('counts equal the database for a generated org, and leaves out posts after the cut-off', async () => {
     const org = await exportReadyOrg(api, s3);
-    await generateOrg(client, { slug: `${org.slug}-data`, teams: 3, channels: 12, users: 60, posts: 5000, seed: 3 });
-    // Move the generated rows into this org.
-    const generated = (await client.query<{ id: string }>('SELECT id FROM org WHERE slug = $1', [`${org.slug}-data`])).rows[0]!.id;
-    for (const table of ['team', 'channel', 'chat_user', 'team_member', 'channel_member', 'post']) await client.query(`UPDATE ${table} SET org_id = $1 WHERE org_id = $2`, [org.orgId, generated]);
+    await fillOrg(client, org, { teams: 3, channels: 12, users: 60, posts: 5000, seed: 3 });
     const cutoff = (await client.query<{ at: string }>('SELECT create_at::text AS at FROM post WHERE org_id = $1 ORDER BY create_at OFFSET 2999 LIMIT 1', [org.orgId])).rows[0]!.at;
 
     const all = await waitForExport(api, org, (await triggerExport(api, org)).data!.triggerExport.id, ended);
@@ -145,9 +141,7 @@ describe('an export, as the runbook walks it', () => {
 
   it('holds the org as it was when the snapshot began, whatever is written meanwhile', async () => {
     const org = await exportReadyOrg(api, s3);
-    await generateOrg(client, { slug: `${org.slug}-big`, teams: 2, channels: 4, users: 20, posts: 150_000, seed: 5 });
-    const generated = (await client.query<{ id: string }>('SELECT id FROM org WHERE slug = $1', [`${org.slug}-big`])).rows[0]!.id;
-    for (const table of ['team', 'channel', 'chat_user', 'team_member', 'channel_member', 'post']) await client.query(`UPDATE ${table} SET org_id = $1 WHERE org_id = $2`, [org.orgId, generated]);
+    await fillOrg(client, org, { teams: 2, channels: 4, users: 20, posts: 150_000, seed: 5 });
 
     const id = (await triggerExport(api, org)).data!.triggerExport.id;
     // progress.expected is written from inside the snapshot: once it is there, the snapshot began.
@@ -208,10 +202,7 @@ describe('the rules around an export', () => {
 
   it('cancels a running export within seconds and leaves no object behind', async () => {
     const org = await exportReadyOrg(api, s3, { prefix: 'cancel-test' });
-    await generateOrg(client, { slug: `${org.slug}-big`, teams: 2, channels: 4, users: 20, posts: 200_000, seed: 9 });
-    const generated = (await client.query<{ id: string }>('SELECT id FROM org WHERE slug = $1', [`${org.slug}-big`])).rows[0]!.id;
-    await client.query('UPDATE post SET org_id = $1 WHERE org_id = $2', [org.orgId, generated]);
-    for (const table of ['team', 'channel', 'chat_user', 'team_member', 'channel_member']) await client.query(`UPDATE ${table} SET org_id = $1 WHERE org_id = $2`, [org.orgId, generated]);
+    await fillOrg(client, org, { teams: 2, channels: 4, users: 20, posts: 200_000, seed: 9 });
 
     const id = (await triggerExport(api, org)).data!.triggerExport.id;
     await waitForExport(api, org, id, (view) => view.status === 'RUNNING' || ended(view));

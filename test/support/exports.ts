@@ -3,6 +3,8 @@
 import type { TestApi, TestAccount } from '@org-export/api/testing';
 import type { TestS3Server } from '@org-export/storage/testing';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { type GenerateOptions, generateOrg } from '@org-export/tools/generate';
+import type pg from 'pg';
 import { expect } from 'vitest';
 
 export type ExportOrg = { orgId: string; slug: string; admin: TestAccount };
@@ -72,4 +74,14 @@ export async function listKeys(s3: TestS3Server, prefix: string): Promise<string
   } finally {
     client.destroy();
   }
+}
+
+/** Fills the org with generated teams, channels, users, memberships and posts. */
+export async function fillOrg(client: pg.Client, org: ExportOrg, options: Omit<GenerateOptions, 'slug'>): Promise<void> {
+  const slug = `${org.slug}-generated`;
+  await generateOrg(client, { slug, ...options });
+  // The generator makes its own org; its rows move into this one.
+  const generated = (await client.query<{ id: string }>('SELECT id FROM org WHERE slug = $1', [slug])).rows[0]!.id;
+  for (const table of ['team', 'channel', 'chat_user', 'team_member', 'channel_member', 'post']) await client.query(`UPDATE ${table} SET org_id = $1 WHERE org_id = $2`, [org.orgId, generated]);
+  await client.query('DELETE FROM org WHERE id = $1', [generated]);
 }

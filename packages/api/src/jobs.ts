@@ -1,14 +1,14 @@
 // What the API needs of the job system: a pg-boss handle to enqueue and schedule (it runs no
 // jobs itself), a pool for the transaction that creates an export with its job, and the stream
 // of export status changes workers announce with NOTIFY.
-import { BOSS_SCHEMA, CHANNELS, exportStatusEvent } from '@org-export/worker/contracts';
+import { BOSS_SCHEMA, CHANNELS, type ExportStatusEvent, exportStatusEvent } from '@org-export/worker/contracts';
 import { ensureQueues } from '@org-export/worker/enqueue';
 import { createPubSub } from 'graphql-yoga';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
-export type ExportEvents = ReturnType<typeof createPubSub<{ exportStatus: [orgId: string, exportId: string] }>>;
+export type ExportEvents = ReturnType<typeof createPubSub<{ exportStatus: [orgId: string, event: ExportStatusEvent] }>>;
 
 export type Jobs = {
   pool: pg.Pool;
@@ -35,7 +35,7 @@ export async function createJobs(databaseUrl: string, logger: Logger): Promise<J
     const client = new pg.Client({ connectionString: databaseUrl });
     client.on('notification', (message) => {
       const parsed = exportStatusEvent.safeParse(JSON.parse(message.payload ?? 'null'));
-      if (parsed.success) events.publish('exportStatus', parsed.data.orgId, parsed.data.exportId);
+      if (parsed.success) events.publish('exportStatus', parsed.data.orgId, parsed.data);
     });
     client.on('error', (error) => {
       logger.warn({ message: error.message }, 'lost the status notification connection; listening again');

@@ -115,7 +115,14 @@ export function createApi({ db, logger, platform, jobs, portalDir }: ApiOptions)
         if (typeof authorization === 'string') headers.set('authorization', authorization);
         const request = new Request('http://localhost/graphql', { method: 'POST', headers });
         const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ request, params });
-        const viewer = await resolveViewer(db, headers).catch(() => null);
+        let viewer;
+        try {
+          viewer = await resolveViewer(db, headers);
+        } catch (error) {
+          // A bad or revoked token is answered as over HTTP: UNAUTHENTICATED, with the reason.
+          if (error instanceof AppError) return [error];
+          throw error;
+        }
         const document = parse(params.query);
         const errors = validate(enveloped, document);
         if (errors.length > 0) return errors;

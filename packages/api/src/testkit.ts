@@ -30,6 +30,8 @@ export type TestApi = {
   /** The API's HTTP server, listening on a free port once `listen()` was called. */
   listen: () => Promise<string>;
   platform: Platform;
+  /** The platform key in base64, for API and worker processes started on the same database. */
+  platformKey: string;
   storageDir: string;
   url: string;
   execute: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: Caller) => Promise<GraphQLResult<T>>;
@@ -47,7 +49,8 @@ export async function createTestApi(): Promise<TestApi> {
   const db = createDb(database.url, { maxConnections: 5 });
   const storageDir = await mkdtemp(join(tmpdir(), 'org-export-storage-'));
   await chmod(storageDir, 0o755);
-  const platform = createPlatform({ platformKey: randomBytes(32), storageDir, publicUrl: 'http://127.0.0.1:1', secureCookies: false });
+  const platformKey = randomBytes(32);
+  const platform = createPlatform({ platformKey, storageDir, publicUrl: 'http://127.0.0.1:1', secureCookies: false });
   const logger = pino({ level: 'silent' });
   const jobs = await createJobs(database.url, logger);
   const api = createApi({ db, logger, platform, jobs });
@@ -71,6 +74,7 @@ export async function createTestApi(): Promise<TestApi> {
       return `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     },
     platform,
+    platformKey: platformKey.toString('base64'),
     storageDir,
     url: 'http://127.0.0.1',
     execute,

@@ -32,8 +32,25 @@ export const CHANNELS = {
   exportStatus: 'export_status',
 } as const;
 
-export const exportStatusEvent = z.object({ orgId: z.string(), exportId: z.string() });
+/**
+ * What a status notification carries: the record's status and progress at the moment it was
+ * sent, so a subscriber sees every step even when the next one has already been written.
+ */
+export const exportStatusEvent = z.object({
+  orgId: z.string(),
+  exportId: z.string(),
+  status: z.enum(['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELED']),
+  done: z.number(),
+  expected: z.number().nullable(),
+});
 export type ExportStatusEvent = z.infer<typeof exportStatusEvent>;
+
+/**
+ * Sends the notification for export $1, read from its row in the sender's transaction. Inside a
+ * transaction PostgreSQL delivers it at commit, so listeners never hear of an uncommitted state.
+ */
+export const NOTIFY_EXPORT_SQL = `SELECT pg_notify('${CHANNELS.exportStatus}', json_build_object('orgId', org_id, 'exportId', id, 'status', status,
+  'done', progress_done, 'expected', progress_expected)::text) FROM data_export WHERE id = $1`;
 
 /** Cron expressions (UTC) of the schedule presets. */
 export const SCHEDULE_CRON = {

@@ -2,7 +2,7 @@
 // job, nor a job without a record. Used by the API (manual exports) and by the scheduled tick.
 import type { PgBoss } from 'pg-boss';
 import type pg from 'pg';
-import { CHANNELS, EXPORT_QUEUE_OPTIONS, QUEUES, SCHEDULE_CRON } from './contracts.ts';
+import { EXPORT_QUEUE_OPTIONS, NOTIFY_EXPORT_SQL, QUEUES, SCHEDULE_CRON } from './contracts.ts';
 
 /** Another export of the org is PENDING or RUNNING (the partial unique index said so). */
 export class ExportAlreadyActive extends Error {
@@ -43,9 +43,42 @@ export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueE
     const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
     if (!jobId) throw new Error('the job queue did not accept the export job');
     await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
-    await client.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId: input.orgId, exportId })]);
+    await client.query(NOTIFY_EXPORT_SQL, [exportId]);
     await client.query('COMMIT');
     return { exportId, jobId };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Gives a RUNNING export back to the queue: PENDING again, with a new job, in one transaction.
+ * The runner that had it sees the status change at its next tick and aborts its upload. Returns
+ * false when the export had already ended.
+ */
+export async function handBackExport(pool: pg.Pool, boss: PgBoss, exportId: string): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const reset = await client.query(
+      `UPDATE data_export SET status = 'PENDING', started_at = NULL, heartbeat_at = NULL, progress_done = 0, progress_expected = NULL,
+              upload_id = NULL, storage_key = NULL
+        WHERE id = $1 AND status = 'RUNNING'`,
+      [exportId],
+    );
+    if (reset.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
+    if (!jobId) throw new Error('the job queue did not accept the export job');
+    await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
+    await client.query(NOTIFY_EXPORT_SQL, [exportId]);
+    await client.query('COMMIT');
+    return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -68,4 +101,24 @@ export async function syncExportSchedule(boss: PgBoss, org: { id: string; export
   const cron = cronOverride ?? SCHEDULE_CRON[org.exportSchedule as keyof typeof SCHEDULE_CRON];
   if (org.moduleEnabled && cron) await boss.schedule(QUEUES.exportScheduled, cron, { orgId: org.id }, { key: org.id, tz: 'UTC' });
   else await boss.unschedule(QUEUES.exportScheduled, org.id);
+}
+
+/**
+ * Makes every org's schedule match the database, as the worker starts: a sync that failed after
+ * its settings were saved, or a schedule left from an org since deleted, is put right.
+ */
+export async function reconcileExportSchedules(pool: pg.Pool, boss: PgBoss): Promise<void> {
+  const { rows } = await pool.query<{ id: string; export_schedule: string; module_enabled: boolean }>(
+    `SELECT o.id, o.export_schedule, coalesce(m.enabled, false) AS module_enabled
+       FROM org o LEFT JOIN org_module m ON m.org_id = o.id AND m.module = 'DATA_EXPORT'`,
+  );
+  const scheduled = new Map((await boss.getSchedules(QUEUES.exportScheduled)).map((schedule) => [schedule.key, schedule.cron]));
+  for (const row of rows) {
+    const cron = row.module_enabled ? SCHEDULE_CRON[row.export_schedule as keyof typeof SCHEDULE_CRON] : undefined;
+    if (cron && scheduled.get(row.id) !== cron) await syncExportSchedule(boss, { id: row.id, exportSchedule: row.export_schedule, moduleEnabled: true });
+    if (!cron && scheduled.has(row.id)) await boss.unschedule(QUEUES.exportScheduled, row.id);
+    scheduled.delete(row.id);
+  }
+  // What is left belongs to orgs that no longer exist.
+  for (const key of scheduled.keys()) await boss.unschedule(QUEUES.exportScheduled, key);
 }

@@ -8,6 +8,8 @@ const schema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** A RUNNING export without a heartbeat for this long has lost its worker. */
   EXPORT_LOST_AFTER_SECONDS: z.coerce.number().int().min(2).default(30),
+  /** How long SIGTERM waits for running exports before it hands them back to the queue. */
+  WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,7 +6,9 @@ import { PgBoss } from 'pg-boss';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { BOSS_SCHEMA, EXPORT_QUEUE_OPTIONS, QUEUES, exportRunPayload, exportScheduledPayload } from './contracts.ts';
-import { ensureQueues } from './enqueue.ts';
+import { ensureQueues, handBackExport, reconcileExportSchedules } from './enqueue.ts';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 import { recoverLostExports } from './exports/recover.ts';
 import { runExport } from './exports/run-export.ts';
 import { runScheduledTick } from './exports/scheduled.ts';
@@ -22,6 +24,8 @@ export type WorkerOptions = {
   recoveryIntervalMs?: number;
   /** How long SIGTERM waits for running exports. */
   shutdownTimeoutMs?: number;
+  /** How often due schedules are looked for, in seconds (pg-boss's cron pass); 30 by default. */
+  scheduleCheckSeconds?: number;
 };
 
 export type Worker = { stop: () => Promise<void>; boss: PgBoss; db: Db; pool: pg.Pool };
@@ -33,11 +37,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   pool.on('error', (error) => logger.error({ message: error.message }, 'database pool error'));
   const openStorage = (orgId: string) => openOrgStorage(db, options.platform, orgId);
 
-  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: BOSS_SCHEMA });
+  const scheduleCheck = options.scheduleCheckSeconds ? { cronMonitorIntervalSeconds: options.scheduleCheckSeconds, cronWorkerIntervalSeconds: options.scheduleCheckSeconds } : {};
+  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: BOSS_SCHEMA, ...scheduleCheck });
   // pg errors carry their whole client; log only what a reader needs.
   boss.on('error', (error: Error & { code?: string }) => logger.error({ code: error.code, message: error.message }, 'job queue error'));
   await boss.start();
   await ensureQueues(boss);
+  await reconcileExportSchedules(pool, boss);
 
   const deps = { db, pool, openStorage, logger, version: options.version };
   const lostAfterMs = options.lostAfterMs ?? 30_000;
@@ -47,10 +53,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   }, options.recoveryIntervalMs ?? 10_000);
 
   // Half a second between polls: a pressed button should start moving at once.
+  /** Exports this process is running, so that shutdown knows what to wait for or hand back. */
+  const active = new Map<string, Promise<void>>();
   await boss.work(QUEUES.exportRun, { heartbeatRefreshSeconds: EXPORT_QUEUE_OPTIONS.heartbeatSeconds / 2, pollingIntervalSeconds: 0.5 }, async ([job]) => {
     if (!job) return;
     const { exportId } = exportRunPayload.parse(job.data);
-    await runExport(deps, exportId);
+    const run = runExport(deps, exportId);
+    active.set(exportId, run);
+    try {
+      await run;
+    } finally {
+      active.delete(exportId);
+    }
   });
   await boss.work(QUEUES.exportScheduled, async ([job]) => {
     if (!job) return;
@@ -65,7 +79,24 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     pool,
     async stop() {
       clearInterval(recovery);
-      await boss.stop({ graceful: true, timeout: options.shutdownTimeoutMs ?? 60_000 });
+      // Take no new jobs; let the running exports finish within the shutdown time.
+      await boss.offWork(QUEUES.exportRun, { wait: false });
+      await boss.offWork(QUEUES.exportScheduled, { wait: false });
+      const settled = Promise.allSettled(active.values());
+      const finished = await Promise.race([settled.then(() => true), sleep(options.shutdownTimeoutMs ?? 60_000).then(() => false)]);
+      if (!finished) {
+        // Out of time: give what still runs back to the queue for another worker to start over.
+        for (const exportId of active.keys()) {
+          const handedBack = await handBackExport(pool, boss, exportId).catch((error: unknown) => {
+            logger.error({ exportId, message: String(error) }, 'could not hand the export back; recovery will end it as WORKER_LOST');
+            return false;
+          });
+          if (handedBack) logger.warn({ exportId }, 'shutdown time ran out; export handed back to the queue');
+        }
+        // The runners notice within a tick and abort their uploads.
+        await Promise.race([settled, sleep(10_000)]);
+      }
+      await boss.stop({ graceful: false, timeout: 1000 });
       await pool.end();
       await db.$disconnect();
     },

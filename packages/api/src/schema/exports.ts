@@ -2,7 +2,7 @@
 // Data Export module on.
 import type { ExportStatus } from '@org-export/db';
 import { openOrgStorage } from '@org-export/storage';
-import { CHANNELS, QUEUES } from '@org-export/worker/contracts';
+import { type ExportStatusEvent, NOTIFY_EXPORT_SQL, QUEUES } from '@org-export/worker/contracts';
 import { ExportAlreadyActive, enqueueExport } from '@org-export/worker/enqueue';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -137,7 +137,7 @@ builder.mutationFields((t) => ({
       }
       // A pending job is dropped; a running one sees the status within a second and stops.
       if (row.job_id) await context.jobs.boss.cancel(QUEUES.exportRun, row.job_id).catch(() => {});
-      await context.jobs.pool.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId: row.org_id, exportId: id })]);
+      await context.jobs.pool.query(NOTIFY_EXPORT_SQL, [id]);
       await audit(context.db, { orgId: row.org_id, actorId: context.viewer!.id, action: 'export.canceled', targetType: 'DataExport', targetId: id, details: { was: row.previous } });
       return context.db.dataExport.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -185,6 +185,12 @@ builder.subscriptionField('exportStatusChanged', (t) =>
     args: { orgId: t.arg.id() },
     authScopes: (_root, args) => ({ dataExport: String(args.orgId) }),
     subscribe: (_root, args, context) => context.jobs.events.subscribe('exportStatus', parseInput(uuid, args.orgId, 'orgId')),
-    resolve: (query, exportId, _args, context) => context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: exportId as unknown as string } }),
+    // The record as it is now, with the status and progress as they were when the change was
+    // sent: a subscriber sees PENDING even when the worker has already claimed the export.
+    resolve: async (query, event, _args, context) => {
+      const { exportId, status, done, expected } = event as unknown as ExportStatusEvent;
+      const row = await context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: exportId } });
+      return { ...row, status, progressDone: done, progressExpected: expected };
+    },
   }),
 );

@@ -4,6 +4,7 @@
 import type { ObjectStorage } from '@org-export/storage';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { BOSS_SCHEMA } from '../contracts.ts';
 import { notifyExport } from './run-export.ts';
 
 export const WORKER_LOST_MESSAGE =
@@ -25,7 +26,7 @@ export async function recoverLostExports(deps: { pool: pg.Pool; openStorage: (or
       }
     }
     const ended = await deps.pool.query(
-      `UPDATE data_export SET status = 'FAILED', finished_at = now(), error_code = 'WORKER_LOST', error_message = $2, upload_id = NULL, heartbeat_at = NULL
+      `UPDATE data_export SET status = 'FAILED', finished_at = now(), error_code = 'WORKER_LOST', error_message = $2, upload_id = NULL, storage_key = NULL, heartbeat_at = NULL
         WHERE id = $1 AND status = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $3::double precision / 1000))`,
       [row.id, WORKER_LOST_MESSAGE, staleMs],
     );
@@ -33,6 +34,28 @@ export async function recoverLostExports(deps: { pool: pg.Pool; openStorage: (or
       deps.logger.warn({ exportId: row.id }, 'export lost its worker; marked FAILED');
       await notifyExport(deps.pool, row.org_id, row.id);
     }
+  }
+  return rows.length + (await recoverOrphanedExports(deps, staleMs));
+}
+
+export const JOB_LOST_MESSAGE = 'The job that was to run this export ended before a worker started it (its worker was stopped or killed). Trigger the export again.';
+
+/**
+ * Ends PENDING exports whose job can no longer run them: a worker took the job and died before
+ * it claimed the record. Without this the org could never export again, since one export may be
+ * pending at a time.
+ */
+async function recoverOrphanedExports(deps: { pool: pg.Pool; logger: Logger }, staleMs: number): Promise<number> {
+  const { rows } = await deps.pool.query<{ id: string; org_id: string }>(
+    `UPDATE data_export d SET status = 'FAILED', finished_at = now(), error_code = 'JOB_LOST', error_message = $2
+      WHERE d.status = 'PENDING' AND d.created_at < now() - make_interval(secs => $1::double precision / 1000)
+        AND NOT EXISTS (SELECT 1 FROM ${BOSS_SCHEMA}.job j WHERE j.id = d.job_id AND j.state IN ('created', 'retry', 'active'))
+      RETURNING d.id, d.org_id`,
+    [staleMs, JOB_LOST_MESSAGE],
+  );
+  for (const row of rows) {
+    deps.logger.warn({ exportId: row.id }, 'pending export lost its job; marked FAILED');
+    await notifyExport(deps.pool, row.org_id, row.id);
   }
   return rows.length;
 }

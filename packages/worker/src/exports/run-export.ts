@@ -10,7 +10,7 @@ import { BulkEncodeError, BulkEncoder, type BulkObject } from '@org-export/forma
 import { type ObjectStorage, describeStorageError } from '@org-export/storage';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { CHANNELS } from '../contracts.ts';
+import { NOTIFY_EXPORT_SQL } from '../contracts.ts';
 import { OrgSnapshot } from './snapshot.ts';
 import { MultipartWriter } from './upload.ts';
 
@@ -31,8 +31,8 @@ const CHUNK_CHARS = 64 * 1024;
 class Canceled extends Error {}
 
 /** Sends the status-change notification API servers listen for. */
-export async function notifyExport(client: pg.Pool | pg.PoolClient, orgId: string, exportId: string): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [CHANNELS.exportStatus, JSON.stringify({ orgId, exportId })]);
+export async function notifyExport(client: pg.Pool | pg.PoolClient, _orgId: string, exportId: string): Promise<void> {
+  await client.query(NOTIFY_EXPORT_SQL, [exportId]);
 }
 
 function stamp(date: Date): string {
@@ -91,7 +91,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     /** Writes progress and the heartbeat, and notices a cancel. */
     const tick = async () => {
       lastTick = Date.now();
-      const result = await pool.query<{ status: string }>('UPDATE data_export SET progress_done = $2, heartbeat_at = now() WHERE id = $1 RETURNING status', [exportId, done]);
+      const result = await pool.query<{ status: string }>("UPDATE data_export SET progress_done = $2, heartbeat_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING status", [exportId, done]);
       if (result.rows[0]?.status !== 'RUNNING') throw new Canceled('canceled');
       await notifyExport(pool, orgId, exportId);
     };
@@ -143,12 +143,12 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     await snapshotClient.query('ROLLBACK').catch(() => {});
     if (storage && uploadId && key) await storage.abortMultipartUpload(key, uploadId).catch((abortError: unknown) => log.warn({ err: String(abortError) }, 'could not abort the upload'));
     if (error instanceof Canceled) {
-      await pool.query("UPDATE data_export SET finished_at = coalesce(finished_at, now()), upload_id = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'CANCELED'", [exportId]);
+      await pool.query("UPDATE data_export SET finished_at = coalesce(finished_at, now()), upload_id = NULL, storage_key = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'CANCELED'", [exportId]);
       log.info('export canceled');
     } else {
       const failure = describeFailure(error);
       await pool.query(
-        "UPDATE data_export SET status = 'FAILED', finished_at = now(), error_code = $2, error_message = $3, upload_id = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'RUNNING'",
+        "UPDATE data_export SET status = 'FAILED', finished_at = now(), error_code = $2, error_message = $3, upload_id = NULL, storage_key = NULL, heartbeat_at = NULL WHERE id = $1 AND status = 'RUNNING'",
         [exportId, failure.code, failure.message],
       );
       log.error({ code: failure.code, err: (error as Error).message }, 'export failed');
