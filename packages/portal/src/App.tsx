@@ -1,4 +1,5 @@
 import { For, Match, Show, Switch, createResource, createSignal } from 'solid-js';
+import { Exports } from './Exports.tsx';
 import { GraphQLError, graphql } from './graphql.ts';
 
 type Viewer = { email: string; isPlatformAdmin: boolean; memberships: { role: string; org: { id: string; slug: string; name: string } }[] };
@@ -97,6 +98,7 @@ export function App() {
           </Match>
           <Match when={viewer()}>
             {(account) => (
+              <>
               <section class="card">
                 <h2>{account().isPlatformAdmin ? 'Platform admin' : 'Your orgs'}</h2>
                 <Show when={account().memberships.length > 0} fallback={<p>You are not a member of any org yet.</p>}>
@@ -111,6 +113,8 @@ export function App() {
                   </ul>
                 </Show>
               </section>
+              <For each={account().memberships.filter((membership) => membership.role === 'ORG_ADMIN')}>{(membership) => <Exports org={membership.org} />}</For>
+              </>
             )}
           </Match>
         </Switch>
