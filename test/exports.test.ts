@@ -222,6 +222,27 @@ describe('the rules around an export', () => {
     expect(url.errors?.[0]).toMatchObject({ message: 'The export is CANCELED; a download is ready once it is COMPLETED.', extensions: { code: 'CONFLICT' } });
   });
 
+  it('ends FAILED with a plain reason when the bucket becomes unreachable mid-export, and the org can export again', async () => {
+    const lost = await startTestS3Server('lost-bucket');
+    let stopped = false;
+    try {
+      const org = await exportReadyOrg(api, lost, { prefix: 'lost' });
+      await fillOrg(client, org, { teams: 2, channels: 4, users: 20, posts: 200_000, seed: 13 });
+      const id = (await triggerExport(api, org)).data!.triggerExport.id;
+      await waitForExport(api, org, id, (view) => view.progress.done > 20_000 || ended(view));
+      await lost.stop();
+      stopped = true;
+      const view = await waitForExport(api, org, id, ended);
+      expect(view).toMatchObject({ status: 'FAILED', error: { code: 'STORAGE_ENDPOINT_UNREACHABLE', message: expect.stringMatching(/^Cannot reach the storage endpoint/) }, storageKey: null, sha256: null });
+      // The record is consistent: nothing pending, so the next trigger is accepted (and fails the same way).
+      const next = await triggerExport(api, org);
+      expect(next.errors).toBeUndefined();
+      expect((await waitForExport(api, org, next.data!.triggerExport.id, ended)).error?.code).toBe('STORAGE_ENDPOINT_UNREACHABLE');
+    } finally {
+      if (!stopped) await lost.stop();
+    }
+  });
+
   it('lists history newest first, by page and by status', async () => {
     const org = await exportReadyOrg(api, s3);
     const ids: string[] = [];
