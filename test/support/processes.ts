@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKER_NODE_FLAGS } from '@org-export/worker/runtime';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -20,7 +21,8 @@ export type ServiceProcess = {
 type Ready = { message: string; url?: string };
 
 function start(name: 'api' | 'worker', env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages', name, 'src', 'main.ts')], {
+  const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(root, 'packages', name, 'src', 'main.ts')], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

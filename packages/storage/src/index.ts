@@ -22,5 +22,5 @@ export {
   joinKey,
   testStorage,
 } from './storage.ts';
-export { type Platform, type PlatformOptions, createPlatform, openOrgStorage, verifyPlatformKey } from './platform.ts';
+export { type Platform, type PlatformOptions, createPlatform, openOrgStorage, openOrgStorageByQuery, type Queryable, verifyPlatformKey } from './platform.ts';
 export { SecretBox, SecretBoxError, parsePlatformKey } from './secrets.ts';

@@ -78,10 +78,31 @@ function joinPrefix(orgId: string, prefix: string): string {
 }
 
 /** Opens an org's storage from its saved settings. */
+const NO_STORAGE_MESSAGE = 'This org has no storage configured. An ORG_ADMIN can configure it under Settings, Storage.';
+
 export async function openOrgStorage(db: Db, platform: Platform, orgId: string): Promise<ObjectStorage> {
   const settings = await db.storageSettings.findUnique({ where: { orgId } });
-  if (!settings) throw new StorageError('INVALID_SETTINGS', 'This org has no storage configured. An ORG_ADMIN can configure it under Settings, Storage.');
+  if (!settings) throw new StorageError('INVALID_SETTINGS', NO_STORAGE_MESSAGE);
   return platform.openStorage(settings);
+}
+
+/** What openOrgStorageByQuery needs of a node-postgres pool or client. */
+export type Queryable = { query: <R extends object>(text: string, values: unknown[]) => Promise<{ rows: R[] }> };
+
+/**
+ * openOrgStorage for processes that reach PostgreSQL through node-postgres alone: the worker keeps
+ * Prisma's client and its query engine, some 50 MB, out of its memory.
+ */
+export async function openOrgStorageByQuery(pool: Queryable, platform: Platform, orgId: string): Promise<ObjectStorage> {
+  const { rows } = await pool.query<StorageSettings>(
+    `SELECT org_id AS "orgId", kind, endpoint, region, bucket, key_prefix AS "keyPrefix", force_path_style AS "forcePathStyle",
+            access_key_id AS "accessKeyId", secret_encrypted AS "secretEncrypted", verified_at AS "verifiedAt", last_test_at AS "lastTestAt",
+            last_test_ok AS "lastTestOk", last_test_code AS "lastTestCode", last_test_message AS "lastTestMessage", updated_at AS "updatedAt"
+       FROM storage_settings WHERE org_id = $1`,
+    [orgId],
+  );
+  if (!rows[0]) throw new StorageError('INVALID_SETTINGS', NO_STORAGE_MESSAGE);
+  return platform.openStorage(rows[0]);
 }
 
 const KEY_CHECK_TEXT = 'org-export platform key check';

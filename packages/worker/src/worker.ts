@@ -1,7 +1,6 @@
 // The worker: one pg-boss instance, the queues, and the handlers bound to them. Handlers are a
 // few lines that call the export services; shutdown lets running exports finish.
-import { type Db, createDb } from '@org-export/db';
-import { type Platform, openOrgStorage } from '@org-export/storage';
+import { type Platform, openOrgStorageByQuery } from '@org-export/storage';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -28,14 +27,14 @@ export type WorkerOptions = {
   scheduleCheckSeconds?: number;
 };
 
-export type Worker = { stop: () => Promise<void>; boss: PgBoss; db: Db; pool: pg.Pool };
+export type Worker = { stop: () => Promise<void>; boss: PgBoss; pool: pg.Pool };
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { logger } = options;
-  const db = createDb(options.databaseUrl, { maxConnections: 4 });
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 6 });
   pool.on('error', (error) => logger.error({ message: error.message }, 'database pool error'));
-  const openStorage = (orgId: string) => openOrgStorage(db, options.platform, orgId);
+  // node-postgres only: Prisma's client would add some 50 MB to every worker.
+  const openStorage = (orgId: string) => openOrgStorageByQuery(pool, options.platform, orgId);
 
   const scheduleCheck = options.scheduleCheckSeconds ? { cronMonitorIntervalSeconds: options.scheduleCheckSeconds, cronWorkerIntervalSeconds: options.scheduleCheckSeconds } : {};
   const boss = new PgBoss({ connectionString: options.databaseUrl, schema: BOSS_SCHEMA, ...scheduleCheck });
@@ -45,7 +44,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await ensureQueues(boss);
   await reconcileExportSchedules(pool, boss);
 
-  const deps = { db, pool, openStorage, logger, version: options.version };
+  const deps = { pool, openStorage, logger, version: options.version };
   const lostAfterMs = options.lostAfterMs ?? 30_000;
   await recoverLostExports(deps, lostAfterMs);
   const recovery = setInterval(() => {
@@ -69,13 +68,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await boss.work(QUEUES.exportScheduled, async ([job]) => {
     if (!job) return;
     const { orgId } = exportScheduledPayload.parse(job.data);
-    await runScheduledTick({ db, pool, boss, logger }, orgId);
+    await runScheduledTick({ pool, boss, logger }, orgId);
   });
   logger.info('worker ready');
 
   return {
     boss,
-    db,
     pool,
     async stop() {
       clearInterval(recovery);
@@ -98,7 +96,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       }
       await boss.stop({ graceful: false, timeout: 1000 });
       await pool.end();
-      await db.$disconnect();
     },
   };
 }

@@ -2,20 +2,16 @@
 // org as one snapshot, streams it through the format's encoder and gzip into a multipart upload,
 // and records counts, sizes, SHA-256 and key. Every end state is written with a condition on the
 // current status, so a cancel and a finish can never both win.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Db } from '@org-export/db';
 import { BulkEncodeError, BulkEncoder, type BulkObject } from '@org-export/format';
 import { type ObjectStorage, describeStorageError } from '@org-export/storage';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { NOTIFY_EXPORT_SQL } from '../contracts.ts';
 import { OrgSnapshot } from './snapshot.ts';
-import { MultipartWriter } from './upload.ts';
+import { type FileChunk, MultipartWriter, gzipInto } from './upload.ts';
 
 export type ExportDeps = {
-  db: Db;
   pool: pg.Pool;
   openStorage: (orgId: string) => Promise<ObjectStorage>;
   logger: Logger;
@@ -27,12 +23,28 @@ export type ExportDeps = {
 
 /** Roughly how much text is gathered before it goes to gzip: 64 KiB keeps gzip's calls few. */
 const CHUNK_CHARS = 64 * 1024;
+/**
+ * gzip's output buffer. Node compresses on a pool thread until this fills, then needs the main
+ * thread to hand the output on; at the default 16 KiB that is every ~150 KB of text, so gzip
+ * stalled whenever the main thread was busy. 1 MiB holds the output of a whole chunk of posts
+ * (about a megabyte of text), so each is compressed in one go.
+ */
+const GZIP_OUT_BYTES = 1024 * 1024;
 
 class Canceled extends Error {}
 
 /** Sends the status-change notification API servers listen for. */
 export async function notifyExport(client: pg.Pool | pg.PoolClient, _orgId: string, exportId: string): Promise<void> {
   await client.query(NOTIFY_EXPORT_SQL, [exportId]);
+}
+
+/** The platform's export settings; the row is made with its defaults on first use. */
+async function readPlatformSettings(pool: pg.Pool): Promise<{ compressionLevel: number; partSizeBytes: number }> {
+  await pool.query('INSERT INTO platform_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING');
+  const { rows } = await pool.query<{ compressionLevel: number; partSizeBytes: number }>(
+    'SELECT compression_level AS "compressionLevel", part_size_bytes AS "partSizeBytes" FROM platform_settings WHERE id = 1',
+  );
+  return rows[0]!;
 }
 
 function stamp(date: Date): string {
@@ -50,7 +62,7 @@ export function describeFailure(error: unknown): { code: string; message: string
 }
 
 export async function runExport(deps: ExportDeps, exportId: string): Promise<void> {
-  const { db, pool, logger } = deps;
+  const { pool, logger } = deps;
   const claimed = await pool.query<{ org_id: string; until: Date | null; created_at: Date }>(
     `UPDATE data_export SET status = 'RUNNING', started_at = now(), heartbeat_at = now()
       WHERE id = $1 AND status = 'PENDING' RETURNING org_id, until, created_at`,
@@ -70,14 +82,15 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
   let key: string | undefined;
   const snapshotClient = await pool.connect();
   try {
-    const org = await db.org.findUniqueOrThrow({ where: { id: orgId } });
-    const settings = await db.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    const org = (await pool.query<{ slug: string }>('SELECT slug FROM org WHERE id = $1', [orgId])).rows[0]!;
+    const settings = await readPlatformSettings(pool);
     storage = await deps.openStorage(orgId);
     key = `exports/${org.slug}/${stamp(row.created_at)}-${exportId}.jsonl.gz`;
     uploadId = await storage.createMultipartUpload(key, 'application/gzip');
     await pool.query('UPDATE data_export SET upload_id = $2, storage_key = $3 WHERE id = $1', [exportId, uploadId, key]);
 
-    const snapshot = new OrgSnapshot(snapshotClient, orgId, row.until ? row.until.getTime() : null);
+    const cancelBackend = async (pid: number) => void (await pool.query('SELECT pg_cancel_backend($1)', [pid]));
+    const snapshot = new OrgSnapshot(snapshotClient, orgId, row.until ? row.until.getTime() : null, cancelBackend);
     await snapshot.begin();
     const counts = await snapshot.counts();
     const expected = 1 + counts.teams + counts.channels + counts.users + counts.posts;
@@ -98,10 +111,13 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
 
     const encoder = new BulkEncoder();
     const created = new Date().toISOString();
-    async function* text(): AsyncGenerator<Buffer> {
+    // Posts come as finished lines from PostgreSQL; only when one breaks a rule are they read as
+    // objects, so that the encoder names the first bad one and its line.
+    const postLines = counts.postsBreakingRules === 0;
+    async function* text(): AsyncGenerator<FileChunk> {
       let pending = encoder.encode({ type: 'version', version: 1, info: { generator: 'org-export', version: deps.version, created } });
       done = 1;
-      const sources: AsyncGenerator<BulkObject[]>[] = [snapshot.teams(), snapshot.channels(), snapshot.users(), snapshot.posts()];
+      const sources: AsyncGenerator<BulkObject[]>[] = [snapshot.teams(), snapshot.channels(), snapshot.users(), ...(postLines ? [] : [snapshot.posts()])];
       for (const source of sources) {
         for await (const objects of source) {
           for (const object of objects) pending += encoder.encode(object);
@@ -110,7 +126,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
             const chunk = Buffer.from(pending);
             bytes += chunk.length;
             pending = '';
-            yield chunk;
+            yield { bytes: chunk };
           }
           if (Date.now() - lastTick >= interval) await tick();
         }
@@ -118,12 +134,19 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
       if (pending.length > 0) {
         const chunk = Buffer.from(pending);
         bytes += chunk.length;
+        yield { bytes: chunk };
+      }
+      if (!postLines) return;
+      for await (const chunk of snapshot.postLines()) {
+        done += chunk.rows;
+        bytes += chunk.bytes.length;
         yield chunk;
+        if (Date.now() - lastTick >= interval) await tick();
       }
     }
 
     const writer = new MultipartWriter(storage, key, uploadId, settings.partSizeBytes);
-    await pipeline(Readable.from(text(), { objectMode: false }), createGzip({ level: settings.compressionLevel }), writer);
+    await gzipInto(text(), createGzip({ level: settings.compressionLevel, chunkSize: GZIP_OUT_BYTES }), writer);
     await snapshot.end();
     const finished = await pool.query(
       `UPDATE data_export SET status = 'COMPLETED', finished_at = now(), team_count = $2, channel_count = $3, user_count = $4, post_count = $5,

@@ -1,29 +1,80 @@
 // Reads one org inside a single REPEATABLE READ, READ ONLY transaction, so every row of the file
 // belongs to the same moment, and turns the rows into bulk-format objects in the format's order.
 // Each table is read through a server-side cursor a page at a time; the next page is fetched
-// while the current one is encoded.
-import type { BulkObject, ChannelMembershipData, TeamMembershipData } from '@org-export/format';
+// while the current one is encoded. Posts, the bulk of any org, come as finished lines from one
+// COPY, written by PostgreSQL exactly as the encoder would write them.
+import { type BulkObject, type ChannelMembershipData, type TeamMembershipData, limits } from '@org-export/format';
 import type pg from 'pg';
+import { type CopyChunk, CopyOut } from './copy-out.ts';
 
 /** Rows per FETCH: big enough that round trips do not dominate, small enough to stay a few MB. */
 const PAGE_ROWS = 5000;
 /** Users per membership lookup. */
 const USER_PAGE_ROWS = 1000;
 
-export type SnapshotCounts = { teams: number; channels: number; users: number; posts: number };
+/** The tables of a post's line, with the names it carries. */
+const POSTS_FROM = `FROM post p
+                   JOIN channel c ON c.id = p.channel_id
+                   JOIN team t ON t.id = c.team_id
+                   JOIN chat_user u ON u.id = p.user_id`;
+
+/**
+ * A post the format refuses: the rules of validatePost the schema does not already enforce (the
+ * names and the message are NOT NULL text). octet_length is free and bounds char_length, so the
+ * characters of a message are counted only when it is long. Keep in step with validatePost.
+ */
+const POST_BREAKS_RULES = `((octet_length(p.message) > ${limits.POST_MESSAGE_MAX_RUNES} AND char_length(p.message) > ${limits.POST_MESSAGE_MAX_RUNES})
+   OR p.create_at = 0 OR p.create_at NOT BETWEEN ${-Number.MAX_SAFE_INTEGER} AND ${Number.MAX_SAFE_INTEGER})`;
+
+/**
+ * A post's line as BulkEncoder writes it, byte for byte: JSON.stringify of
+ * {"type":"post","post":{team, channel, user, message, create_at}} writes the keys in this order
+ * and escapes strings as to_json does (the quote, the backslash and the control characters only:
+ * \b \f \n \r \t by name, the rest as \u00xx in lower case; PostgreSQL text holds no lone
+ * surrogates, the one thing only JSON.stringify would escape), and a safe integer prints as int8
+ * does. With POST_BREAKS_RULES finding nothing every line validates, and lines stay far below
+ * the 16 MiB limit (names of at most 64 characters, messages of at most 16,383). Checked against
+ * the encoder in post-lines.test.ts.
+ */
+const POST_LINE = `'{"type":"post","post":{"team":' || to_json(t.name)::text || ',"channel":' || to_json(c.name)::text
+  || ',"user":' || to_json(u.username)::text || ',"message":' || to_json(p.message)::text
+  || ',"create_at":' || p.create_at::text || '}}'`;
+
+/**
+ * COPY's text format would escape the backslashes JSON is full of. CSV quotes a value only when it
+ * holds the delimiter, the quote, CR or LF; to_json escapes every control character, so with these
+ * two as delimiter and quote each line passes through unchanged, ended by a newline.
+ */
+const COPY_LINES = `(FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')`;
+
+export type SnapshotCounts = {
+  teams: number;
+  channels: number;
+  users: number;
+  posts: number;
+  /** Posts that break a rule of the format; with any, the export fails on the first of them. */
+  postsBreakingRules: number;
+};
 
 export class OrgSnapshot {
   private cursors = 0;
+  private backendPid = 0;
 
   constructor(
     private readonly client: pg.PoolClient | pg.Client,
     private readonly orgId: string,
     /** Posts created after this (ms since the epoch) are left out. */
     private readonly untilMs: number | null,
-  ) {}
+    /** Cancels what a backend runs, from another connection: how a COPY stopped early ends at once. */
+    private readonly cancelBackend: (pid: number) => Promise<void> = async () => {},
+  ) {
+    if (untilMs !== null && !Number.isSafeInteger(untilMs)) throw new RangeError(`untilMs must be a whole number, not ${untilMs}`);
+  }
 
   async begin(): Promise<void> {
     await this.client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const { rows } = await this.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    this.backendPid = rows[0]!.pid;
   }
 
   async end(): Promise<void> {
@@ -31,15 +82,17 @@ export class OrgSnapshot {
   }
 
   async counts(): Promise<SnapshotCounts> {
-    const { rows } = await this.client.query<{ teams: number; channels: number; users: number; posts: string }>(
+    const { rows } = await this.client.query<{ teams: number; channels: number; users: number; posts: string; breaking: string }>(
       `SELECT (SELECT count(*) FROM team WHERE org_id = $1)::int AS teams,
               (SELECT count(*) FROM channel WHERE org_id = $1)::int AS channels,
               (SELECT count(*) FROM chat_user WHERE org_id = $1)::int AS users,
-              (SELECT count(*) FROM post WHERE org_id = $1 AND ($2::bigint IS NULL OR create_at <= $2))::bigint AS posts`,
+              posts.total AS posts, posts.breaking
+         FROM (SELECT count(*) AS total, count(*) FILTER (WHERE ${POST_BREAKS_RULES}) AS breaking
+                 FROM post p WHERE p.org_id = $1 AND ($2::bigint IS NULL OR p.create_at <= $2)) posts`,
       [this.orgId, this.untilMs],
     );
     const row = rows[0]!;
-    return { teams: row.teams, channels: row.channels, users: row.users, posts: Number(row.posts) };
+    return { teams: row.teams, channels: row.channels, users: row.users, posts: Number(row.posts), postsBreakingRules: Number(row.breaking) };
   }
 
   /** Yields pages of rows (as arrays) of `sql`, keeping one FETCH in flight ahead. */
@@ -145,13 +198,27 @@ export class OrgSnapshot {
     }
   }
 
+  /**
+   * Posts in id order as finished lines, written by PostgreSQL (see POST_LINE). Only for a
+   * snapshot whose counts found no post breaking the rules; otherwise `posts()` finds and names
+   * the first.
+   */
+  async *postLines(): AsyncGenerator<CopyChunk> {
+    // COPY takes no parameters: the org id goes in as a quoted literal, the cut-off as the integer
+    // the constructor checked it to be.
+    const until = this.untilMs === null ? '' : `AND p.create_at <= ${this.untilMs}`;
+    const sql = `COPY (SELECT ${POST_LINE} ${POSTS_FROM}
+                        WHERE p.org_id = ${this.client.escapeLiteral(this.orgId)} ${until}
+                        ORDER BY p.id) TO STDOUT ${COPY_LINES}`;
+    const pid = this.backendPid;
+    const copy = new CopyOut(sql, () => this.cancelBackend(pid));
+    this.client.query(copy);
+    yield* copy.chunks();
+  }
+
   /** Posts in id order, each with its team, channel and author by name. */
   async *posts(): AsyncGenerator<BulkObject[]> {
-    const sql = `SELECT t.name, c.name, u.username, p.message, p.create_at
-                   FROM post p
-                   JOIN channel c ON c.id = p.channel_id
-                   JOIN team t ON t.id = c.team_id
-                   JOIN chat_user u ON u.id = p.user_id
+    const sql = `SELECT t.name, c.name, u.username, p.message, p.create_at ${POSTS_FROM}
                   WHERE p.org_id = $1 AND ($2::bigint IS NULL OR p.create_at <= $2)
                   ORDER BY p.id`;
     for await (const rows of this.pages(sql, [this.orgId, this.untilMs])) {
