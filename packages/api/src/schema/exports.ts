@@ -190,7 +190,7 @@ builder.subscriptionField('exportStatusChanged', (t) =>
     resolve: async (query, event, _args, context) => {
       const { exportId, status, done, expected } = event as unknown as ExportStatusEvent;
       const row = await context.db.dataExport.findUniqueOrThrow({ ...query, where: { id: exportId } });
-      return { ...row, status, progressDone: done, progressExpected: expected };
+      return { ...row, status, progressDone: BigInt(done), progressExpected: expected === null ? null : BigInt(expected) };
     },
   }),
 );
