@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSchema, parse, validate } from 'graphql';
+import { type GraphQLObjectType, buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -33,7 +33,7 @@ describe('README', () => {
   const operations = examples();
 
   it('shows an example of every query, mutation and subscription', () => {
-    const fields = (name: 'Query' | 'Mutation' | 'Subscription') => Object.keys(schema.getType(name)!.toConfig().fields as object);
+    const fields = (name: 'Query' | 'Mutation' | 'Subscription') => Object.keys((schema.getType(name) as GraphQLObjectType).getFields());
     const used = new Set(operations.map((operation) => /^\s*(?:query|mutation|subscription)[^{]*\{\s*(\w+)/.exec(operation)?.[1]));
     const missing = [...fields('Query'), ...fields('Mutation'), ...fields('Subscription')].filter((field) => !used.has(field));
     expect(missing).toEqual([]);
