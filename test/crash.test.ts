@@ -45,7 +45,7 @@ async function runningExport(prefix: string): Promise<{ org: ExportOrg; id: stri
   const id = (await triggerExport(api, org)).data!.triggerExport.id;
   // Parts are on their way to the bucket once a good share of the rows is done.
   const view = await waitForExport(api, org, id, (current) => current.progress.done > 50_000 || ended(current), 120_000);
-  expect(view.status).toBe('RUNNING');
+  expect(view.status, JSON.stringify(view.error)).toBe('RUNNING');
   return { org, id, view };
 }
 

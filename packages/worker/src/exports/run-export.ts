@@ -31,6 +31,9 @@ const CHUNK_CHARS = 64 * 1024;
  */
 const GZIP_OUT_BYTES = 1024 * 1024;
 
+/** How often a running export tells recovery its worker is alive (EXPORT_LOST_AFTER_SECONDS is at least 2). */
+const HEARTBEAT_MS = 1000;
+
 class Canceled extends Error {}
 
 /** Sends the status-change notification API servers listen for. */
@@ -80,7 +83,15 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
   let storage: ObjectStorage | undefined;
   let uploadId: string | undefined;
   let key: string | undefined;
-  const snapshotClient = await pool.connect();
+  // The heartbeat beats on a timer, not with the rows: a slow phase (counting a large org, a slow
+  // bucket) must not look like a dead worker to recovery.
+  const heartbeat = setInterval(() => {
+    pool.query("UPDATE data_export SET heartbeat_at = now() WHERE id = $1 AND status = 'RUNNING'", [exportId]).catch((error: unknown) => log.warn({ err: String(error) }, 'heartbeat failed'));
+  }, HEARTBEAT_MS);
+  const snapshotClient = await pool.connect().catch((error: unknown) => {
+    clearInterval(heartbeat);
+    throw error;
+  });
   try {
     const org = (await pool.query<{ slug: string }>('SELECT slug FROM org WHERE id = $1', [orgId])).rows[0]!;
     const settings = await readPlatformSettings(pool);
@@ -178,6 +189,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     }
     await notifyExport(pool, orgId, exportId);
   } finally {
+    clearInterval(heartbeat);
     snapshotClient.release();
   }
 }
