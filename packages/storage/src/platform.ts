@@ -113,11 +113,12 @@ const KEY_CHECK_TEXT = 'org-export platform key check';
  * with a message instead of failing later on every storage secret.
  */
 export async function verifyPlatformKey(db: Db, secrets: SecretBox): Promise<void> {
-  const settings = await db.platformSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
-  if (!settings.keyCheck) {
-    await db.platformSettings.update({ where: { id: 1 }, data: { keyCheck: new Uint8Array(secrets.seal(KEY_CHECK_TEXT)) } });
-    return;
-  }
+  // Several processes may start at once on a new database: create and seal without racing (an
+  // upsert is not atomic), then check what won.
+  await db.$executeRaw`INSERT INTO platform_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING`;
+  await db.platformSettings.updateMany({ where: { id: 1, keyCheck: null }, data: { keyCheck: new Uint8Array(secrets.seal(KEY_CHECK_TEXT)) } });
+  const settings = await db.platformSettings.findUniqueOrThrow({ where: { id: 1 } });
+  if (!settings.keyCheck) throw new Error('the platform key check could not be stored');
   let text: string | undefined;
   try {
     text = secrets.open(Buffer.from(settings.keyCheck));
