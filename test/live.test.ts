@@ -26,7 +26,11 @@ beforeAll(async () => {
   client = new pg.Client({ connectionString: api.databaseUrl });
   await client.connect();
   const env = { databaseUrl: api.databaseUrl, platformKey: api.platformKey };
-  servers = await Promise.all([startApiProcess(env), startApiProcess(env)]);
+  // Both started before either is awaited; one that comes up is stopped in afterAll even if the other fails.
+  const started = await Promise.allSettled([startApiProcess(env), startApiProcess(env)]);
+  servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   worker = await startWorkerProcess(env);
 });
 

@@ -1,4 +1,5 @@
 import { For, Match, Show, Switch, createResource, createSignal } from 'solid-js';
+import { ErrorAlert } from './ErrorAlert.tsx';
 import { Exports } from './Exports.tsx';
 import { GraphQLError, graphql } from './graphql.ts';
 
@@ -49,11 +50,7 @@ function SignIn(props: { onSignedIn: () => void }) {
       <button type="submit" disabled={busy()}>
         {busy() ? 'Signing in…' : 'Sign in'}
       </button>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorAlert message={error()} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 // One org's exports for its ORG_ADMIN: the button, the history with live status and progress
 // (server-sent events from exportStatusChanged), and downloads through fresh short-lived URLs.
 import { For, Show, createResource, createSignal, onCleanup } from 'solid-js';
+import { ErrorAlert } from './ErrorAlert.tsx';
 import { graphql } from './graphql.ts';
 
 type Org = { id: string; slug: string; name: string };
@@ -115,11 +116,7 @@ export function Exports(props: { org: Org }) {
             <button type="button" disabled={busy() || loaded().exports.some((row) => ACTIVE.includes(row.status))} onClick={trigger}>
               Export now
             </button>
-            <Show when={error()}>
-              <p class="error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <ErrorAlert message={error()} />
             <Show when={loaded().exports.length > 0} fallback={<p>No exports yet.</p>}>
               <table>
                 <thead>

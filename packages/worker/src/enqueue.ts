@@ -19,10 +19,33 @@ export type EnqueueExport = {
   until?: Date | null;
 };
 
-export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueExport): Promise<{ exportId: string; jobId: string }> {
+/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Sends the export's job on the transaction's connection, records it, and announces the status. */
+async function attachJob(client: pg.PoolClient, boss: PgBoss, exportId: string): Promise<string> {
+  const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
+  if (!jobId) throw new Error('the job queue did not accept the export job');
+  await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
+  await client.query(NOTIFY_EXPORT_SQL, [exportId]);
+  return jobId;
+}
+
+export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueExport): Promise<{ exportId: string; jobId: string }> {
+  return inTransaction(pool, async (client) => {
     let exportId: string;
     try {
       const inserted = await client.query<{ id: string }>(
@@ -32,26 +55,15 @@ export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueE
       );
       exportId = inserted.rows[0]!.id;
     } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code !== '23505' || constraint !== 'data_export_one_active_per_org') throw error;
       await client.query('ROLLBACK');
-      if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'data_export_one_active_per_org') {
-        // The same connection: waiting for another from the pool here could starve it.
-        const active = await client.query<{ id: string }>("SELECT id FROM data_export WHERE org_id = $1 AND status IN ('PENDING', 'RUNNING') LIMIT 1", [input.orgId]);
-        throw new ExportAlreadyActive(active.rows[0]?.id ?? null);
-      }
-      throw error;
+      // The same connection: waiting for another from the pool here could starve it.
+      const active = await client.query<{ id: string }>("SELECT id FROM data_export WHERE org_id = $1 AND status IN ('PENDING', 'RUNNING') LIMIT 1", [input.orgId]);
+      throw new ExportAlreadyActive(active.rows[0]?.id ?? null);
     }
-    const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
-    if (!jobId) throw new Error('the job queue did not accept the export job');
-    await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
-    await client.query(NOTIFY_EXPORT_SQL, [exportId]);
-    await client.query('COMMIT');
-    return { exportId, jobId };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+    return { exportId, jobId: await attachJob(client, boss, exportId) };
+  });
 }
 
 /**
@@ -60,31 +72,17 @@ export async function enqueueExport(pool: pg.Pool, boss: PgBoss, input: EnqueueE
  * false when the export had already ended.
  */
 export async function handBackExport(pool: pg.Pool, boss: PgBoss, exportId: string): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const reset = await client.query(
       `UPDATE data_export SET status = 'PENDING', started_at = NULL, heartbeat_at = NULL, progress_done = 0, progress_expected = NULL,
               upload_id = NULL, storage_key = NULL
         WHERE id = $1 AND status = 'RUNNING'`,
       [exportId],
     );
-    if (reset.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
-    const jobId = await boss.send(QUEUES.exportRun, { exportId }, { db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) } });
-    if (!jobId) throw new Error('the job queue did not accept the export job');
-    await client.query('UPDATE data_export SET job_id = $2 WHERE id = $1', [exportId, jobId]);
-    await client.query(NOTIFY_EXPORT_SQL, [exportId]);
-    await client.query('COMMIT');
+    if (reset.rowCount === 0) return false;
+    await attachJob(client, boss, exportId);
     return true;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Creates the queues both processes use; safe to call at every start. */

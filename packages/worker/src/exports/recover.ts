@@ -32,7 +32,7 @@ export async function recoverLostExports(deps: { pool: pg.Pool; openStorage: (or
     );
     if (ended.rowCount) {
       deps.logger.warn({ exportId: row.id }, 'export lost its worker; marked FAILED');
-      await notifyExport(deps.pool, row.org_id, row.id);
+      await notifyExport(deps.pool, row.id);
     }
   }
   return rows.length + (await recoverOrphanedExports(deps, staleMs));
@@ -55,7 +55,7 @@ async function recoverOrphanedExports(deps: { pool: pg.Pool; logger: Logger }, s
   );
   for (const row of rows) {
     deps.logger.warn({ exportId: row.id }, 'pending export lost its job; marked FAILED');
-    await notifyExport(deps.pool, row.org_id, row.id);
+    await notifyExport(deps.pool, row.id);
   }
   return rows.length;
 }

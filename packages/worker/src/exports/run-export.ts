@@ -37,7 +37,7 @@ const HEARTBEAT_MS = 1000;
 class Canceled extends Error {}
 
 /** Sends the status-change notification API servers listen for. */
-export async function notifyExport(client: pg.Pool | pg.PoolClient, _orgId: string, exportId: string): Promise<void> {
+export async function notifyExport(client: pg.Pool | pg.PoolClient, exportId: string): Promise<void> {
   await client.query(NOTIFY_EXPORT_SQL, [exportId]);
 }
 
@@ -77,7 +77,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     return;
   }
   const orgId = row.org_id;
-  await notifyExport(pool, orgId, exportId);
+  await notifyExport(pool, exportId);
   const log = logger.child({ exportId, orgId });
 
   let storage: ObjectStorage | undefined;
@@ -106,18 +106,18 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     const counts = await snapshot.counts();
     const expected = 1 + counts.teams + counts.channels + counts.users + counts.posts;
     await pool.query('UPDATE data_export SET progress_expected = $2 WHERE id = $1', [exportId, expected]);
-    await notifyExport(pool, orgId, exportId);
+    await notifyExport(pool, exportId);
 
     let done = 0;
     let bytes = 0;
     let lastTick = Date.now();
     const interval = deps.progressIntervalMs ?? 1000;
-    /** Writes progress and the heartbeat, and notices a cancel. */
+    /** Writes progress and notices a cancel (the heartbeat has its own timer). */
     const tick = async () => {
       lastTick = Date.now();
-      const result = await pool.query<{ status: string }>("UPDATE data_export SET progress_done = $2, heartbeat_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING status", [exportId, done]);
+      const result = await pool.query<{ status: string }>("UPDATE data_export SET progress_done = $2 WHERE id = $1 AND status = 'RUNNING' RETURNING status", [exportId, done]);
       if (result.rows[0]?.status !== 'RUNNING') throw new Canceled('canceled');
-      await notifyExport(pool, orgId, exportId);
+      await notifyExport(pool, exportId);
     };
 
     const encoder = new BulkEncoder();
@@ -171,7 +171,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
       await storage.delete(key);
       throw new Canceled('canceled after upload');
     }
-    await notifyExport(pool, orgId, exportId);
+    await notifyExport(pool, exportId);
     log.info({ rows: done, bytes, compressedBytes: writer.bytes }, 'export completed');
   } catch (error) {
     await snapshotClient.query('ROLLBACK').catch(() => {});
@@ -187,7 +187,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
       );
       log.error({ code: failure.code, err: (error as Error).message }, 'export failed');
     }
-    await notifyExport(pool, orgId, exportId);
+    await notifyExport(pool, exportId);
   } finally {
     clearInterval(heartbeat);
     snapshotClient.release();
