@@ -5,7 +5,7 @@ import { createTestApi, type TestApi } from '@org-export/api/testing';
 import { type TestS3Server, startTestS3Server } from '@org-export/storage/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ExportOrg, type ExportView, ended, exportReadyOrg, fillOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
+import { type ExportOrg, type ExportView, TEST_ROWS_PER_SECOND, ended, exportReadyOrg, fillOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
 import { type ServiceProcess, startWorkerProcess } from './support/processes.ts';
 
 let api: TestApi;
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function startWorker(extra: Record<string, string> = {}): Promise<ServiceProcess> {
-  const worker = await startWorkerProcess({ databaseUrl: api.databaseUrl, platformKey: api.platformKey, lostAfterSeconds: LOST_AFTER_SECONDS, extraEnv: extra });
+  const worker = await startWorkerProcess({ databaseUrl: api.databaseUrl, platformKey: api.platformKey, lostAfterSeconds: LOST_AFTER_SECONDS, extraEnv: { EXPORT_MAX_ROWS_PER_SECOND: String(TEST_ROWS_PER_SECOND), ...extra } });
   workers.push(worker);
   return worker;
 }

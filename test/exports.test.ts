@@ -8,7 +8,7 @@ import { type Worker, startWorker } from '@org-export/worker';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_FIELDS, type ExportOrg, type ExportView, ended, exportReadyOrg, fillOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
+import { EXPORT_FIELDS, type ExportOrg, type ExportView, TEST_ROWS_PER_SECOND, ended, exportReadyOrg, fillOrg, listKeys, readExport, triggerExport, waitForExport } from './support/exports.ts';
 
 let api: TestApi;
 let s3: TestS3Server;
@@ -18,7 +18,7 @@ let client: pg.Client;
 beforeAll(async () => {
   api = await createTestApi();
   s3 = await startTestS3Server('org-bucket');
-  worker = await startWorker({ databaseUrl: api.databaseUrl, platform: api.platform, logger: pino({ level: 'silent' }), version: '0.1.0' });
+  worker = await startWorker({ databaseUrl: api.databaseUrl, platform: api.platform, logger: pino({ level: 'silent' }), version: '0.1.0', maxRowsPerSecond: TEST_ROWS_PER_SECOND });
   client = new pg.Client({ connectionString: api.databaseUrl });
   await client.connect();
 });
@@ -156,6 +156,9 @@ describe('an export, as the runbook walks it', () => {
 
     const done = await waitForExport(api, org, id, ended);
     expect(done.counts?.posts).toBe(150_000);
+    // The worker keeps to its rows-per-second limit: 150,000 posts at 50,000 a second take 3 s or more.
+    const runMs = Date.parse(done.finishedAt!) - Date.parse(done.startedAt!);
+    expect(runMs, 'the export must keep to EXPORT_MAX_ROWS_PER_SECOND').toBeGreaterThanOrEqual((150_000 / TEST_ROWS_PER_SECOND) * 1000);
     const file = await download(api, org, done.id);
     let posts = 0;
     let written = 0;

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { NOTIFY_EXPORT_SQL } from '@org-export/worker/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ExportOrg, exportReadyOrg, fillOrg } from './support/exports.ts';
+import { type ExportOrg, TEST_ROWS_PER_SECOND, exportReadyOrg, fillOrg } from './support/exports.ts';
 import { type ServiceProcess, startApiProcess, startWorkerProcess } from './support/processes.ts';
 
 type StatusEvent = { id: string; status: string; progress: { done: number; expected: number | null } };
@@ -31,7 +31,7 @@ beforeAll(async () => {
   servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-  worker = await startWorkerProcess(env);
+  worker = await startWorkerProcess({ ...env, extraEnv: { EXPORT_MAX_ROWS_PER_SECOND: String(TEST_ROWS_PER_SECOND) } });
 });
 
 afterAll(async () => {

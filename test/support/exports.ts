@@ -7,6 +7,13 @@ import { type GenerateOptions, generateOrg } from '@org-export/tools/generate';
 import type pg from 'pg';
 import { expect } from 'vitest';
 
+/**
+ * The rows-per-second limit (EXPORT_MAX_ROWS_PER_SECOND) of the workers in tests that act on an
+ * export while it runs: a few hundred thousand posts then take seconds on any machine, however
+ * fast, so that a cancel, a kill or a lost bucket lands in the middle.
+ */
+export const TEST_ROWS_PER_SECOND = 50_000;
+
 export type ExportOrg = { orgId: string; slug: string; admin: TestAccount };
 
 export async function exportReadyOrg(api: TestApi, s3: TestS3Server, options: { prefix?: string; slug?: string } = {}): Promise<ExportOrg> {
@@ -31,6 +38,9 @@ export type ExportView = {
   id: string;
   status: string;
   trigger: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
   error: { code: string; message: string } | null;
   counts: { teams: number; channels: number; users: number; posts: number } | null;
   bytes: number | null;

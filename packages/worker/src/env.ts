@@ -10,6 +10,8 @@ const schema = z.object({
   EXPORT_LOST_AFTER_SECONDS: z.coerce.number().int().min(2).default(30),
   /** How long SIGTERM waits for running exports before it hands them back to the queue. */
   WORKER_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** At most this many rows a second per export, to spare a busy database; unlimited when unset. */
+  EXPORT_MAX_ROWS_PER_SECOND: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -16,7 +16,7 @@ try {
 }
 const logger = pino({ name: 'worker', level: env.LOG_LEVEL });
 const platform = createPlatform({ platformKey, storageDir: env.STORAGE_DIR, publicUrl: env.PUBLIC_URL ?? 'http://127.0.0.1:4000', secureCookies: false });
-const worker = await startWorker({ databaseUrl: env.DATABASE_URL, platform, logger, version: VERSION, lostAfterMs: env.EXPORT_LOST_AFTER_SECONDS * 1000, recoveryIntervalMs: Math.min(10_000, env.EXPORT_LOST_AFTER_SECONDS * 500), shutdownTimeoutMs: env.WORKER_SHUTDOWN_SECONDS * 1000 });
+const worker = await startWorker({ databaseUrl: env.DATABASE_URL, platform, logger, version: VERSION, lostAfterMs: env.EXPORT_LOST_AFTER_SECONDS * 1000, recoveryIntervalMs: Math.min(10_000, env.EXPORT_LOST_AFTER_SECONDS * 500), shutdownTimeoutMs: env.WORKER_SHUTDOWN_SECONDS * 1000, maxRowsPerSecond: env.EXPORT_MAX_ROWS_PER_SECOND });
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -25,6 +25,8 @@ export type WorkerOptions = {
   shutdownTimeoutMs?: number;
   /** How often due schedules are looked for, in seconds (pg-boss's cron pass); 30 by default. */
   scheduleCheckSeconds?: number;
+  /** At most this many rows a second per export; unlimited when not given. */
+  maxRowsPerSecond?: number;
 };
 
 export type Worker = { stop: () => Promise<void>; boss: PgBoss; pool: pg.Pool };
@@ -44,7 +46,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await ensureQueues(boss);
   await reconcileExportSchedules(pool, boss);
 
-  const deps = { pool, openStorage, logger, version: options.version };
+  const deps = { pool, openStorage, logger, version: options.version, maxRowsPerSecond: options.maxRowsPerSecond };
   const lostAfterMs = options.lostAfterMs ?? 30_000;
   await recoverLostExports(deps, lostAfterMs);
   const recovery = setInterval(() => {

@@ -19,6 +19,12 @@ export type ExportDeps = {
   version: string;
   /** How often progress is written and cancellation checked. */
   progressIntervalMs?: number;
+  /**
+   * At most this many rows a second (EXPORT_MAX_ROWS_PER_SECOND): an operator's brake, so that a
+   * large export does not load a busy database, and the tests' way to keep one running long
+   * enough to interrupt it on a fast machine.
+   */
+  maxRowsPerSecond?: number;
 };
 
 /** Roughly how much text is gathered before it goes to gzip: 64 KiB keeps gzip's calls few. */
@@ -35,6 +41,8 @@ const GZIP_OUT_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 1000;
 
 class Canceled extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Sends the status-change notification API servers listen for. */
 export async function notifyExport(client: pg.Pool | pg.PoolClient, exportId: string): Promise<void> {
@@ -125,6 +133,17 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
     // Posts come as finished lines from PostgreSQL; only when one breaks a rule are they read as
     // objects, so that the encoder names the first bad one and its line.
     const postLines = counts.postsBreakingRules === 0;
+    const paceFrom = performance.now();
+    /** Writes progress when due and, under a rows-per-second limit, waits until the rows done are due. */
+    const betweenBatches = async () => {
+      for (;;) {
+        if (Date.now() - lastTick >= interval) await tick();
+        const wait = deps.maxRowsPerSecond ? paceFrom + (done / deps.maxRowsPerSecond) * 1000 - performance.now() : 0;
+        if (wait <= 0) return;
+        // In steps, so that progress and a cancel are still noticed every interval.
+        await sleep(Math.min(wait, interval));
+      }
+    };
     async function* text(): AsyncGenerator<FileChunk> {
       let pending = encoder.encode({ type: 'version', version: 1, info: { generator: 'org-export', version: deps.version, created } });
       done = 1;
@@ -139,7 +158,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
             pending = '';
             yield { bytes: chunk };
           }
-          if (Date.now() - lastTick >= interval) await tick();
+          await betweenBatches();
         }
       }
       if (pending.length > 0) {
@@ -152,7 +171,7 @@ export async function runExport(deps: ExportDeps, exportId: string): Promise<voi
         done += chunk.rows;
         bytes += chunk.bytes.length;
         yield chunk;
-        if (Date.now() - lastTick >= interval) await tick();
+        await betweenBatches();
       }
     }
 
