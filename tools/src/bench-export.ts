@@ -4,7 +4,8 @@
 // with PostgreSQL's own `COPY (the same rows as JSON) TO STDOUT | gzip` at the export's
 // compression level, measured in the same run. Each export runs in its own process, so peak RSS
 // is that of the worker alone; the S3 server runs in this process. The export's time is the one
-// its record shows, from claiming the job to COMPLETED. --keep keeps each size's database for the
+// its record shows, from claiming the job to COMPLETED; times and peaks are medians over the
+// runs (the highest peak is printed too). --keep keeps each size's database for the
 // next run; --sizes measures several sizes and ends with the line of the largest.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -82,7 +83,7 @@ async function measureBaseline(database: BenchDatabase): Promise<BaselineMeasure
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)}MB`;
 
-type Row = { posts: number; rows: number; exportSeconds: number; baselineSeconds: number; cpuSeconds: number; rssMb: number; idleRssMb: number; heapMb: number; externalMb: number; bytes: number; compressedBytes: number; baselineCompressedBytes: number };
+type Row = { posts: number; rows: number; exportSeconds: number; baselineSeconds: number; cpuSeconds: number; rssMb: number; highestRssMb: number; idleRssMb: number; heapMb: number; externalMb: number; bytes: number; compressedBytes: number; baselineCompressedBytes: number };
 
 async function benchSize(posts: number, storage: { endpoint: string; bucket: string }): Promise<Row> {
   const platformKey = randomBytes(32);
@@ -104,10 +105,12 @@ async function benchSize(posts: number, storage: { endpoint: string; bucket: str
       exportSeconds: median(exports.map((measurement) => measurement.seconds)),
       baselineSeconds: median(baselines.map((measurement) => measurement.seconds)),
       cpuSeconds: median(exports.map((measurement) => measurement.cpuSeconds)),
-      rssMb: Math.max(...exports.map((measurement) => measurement.maxRssMb)),
-      idleRssMb: Math.max(...exports.map((measurement) => measurement.idleRssMb)),
-      heapMb: Math.max(...exports.map((measurement) => measurement.peakHeapMb)),
-      externalMb: Math.max(...exports.map((measurement) => measurement.peakExternalMb)),
+      // Medians like the times: one run's peak moves by 20 MB with when V8 happens to collect.
+      rssMb: median(exports.map((measurement) => measurement.maxRssMb)),
+      highestRssMb: Math.max(...exports.map((measurement) => measurement.maxRssMb)),
+      idleRssMb: median(exports.map((measurement) => measurement.idleRssMb)),
+      heapMb: median(exports.map((measurement) => measurement.peakHeapMb)),
+      externalMb: median(exports.map((measurement) => measurement.peakExternalMb)),
       bytes: exports[0]!.bytes,
       compressedBytes: exports[0]!.compressedBytes,
       baselineCompressedBytes: baselines[0]!.compressedBytes,
@@ -128,7 +131,7 @@ try {
 for (const row of rows) {
   process.stdout.write(
     `posts=${row.posts}  rows=${row.rows}  export=${row.exportSeconds.toFixed(2)}s (${Math.round(row.rows / row.exportSeconds)} rows/s, cpu ${row.cpuSeconds.toFixed(2)}s)  ` +
-      `copy|gzip=${row.baselineSeconds.toFixed(2)}s  ratio=${(row.exportSeconds / row.baselineSeconds).toFixed(2)}  peak_rss=${row.rssMb.toFixed(0)}MB (idle worker ${row.idleRssMb.toFixed(0)}MB, V8 heap ${row.heapMb.toFixed(0)}MB, buffers ${row.externalMb.toFixed(0)}MB)  ` +
+      `copy|gzip=${row.baselineSeconds.toFixed(2)}s  ratio=${(row.exportSeconds / row.baselineSeconds).toFixed(2)}  peak_rss=${row.rssMb.toFixed(0)}MB (highest ${row.highestRssMb.toFixed(0)}MB, idle worker ${row.idleRssMb.toFixed(0)}MB, V8 heap ${row.heapMb.toFixed(0)}MB, buffers ${row.externalMb.toFixed(0)}MB)  ` +
       `file=${megabytes(row.bytes)} gz ${megabytes(row.compressedBytes)} (copy gz ${megabytes(row.baselineCompressedBytes)})  runs=${runs}\n`,
   );
 }

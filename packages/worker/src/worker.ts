@@ -6,11 +6,12 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { BOSS_SCHEMA, EXPORT_QUEUE_OPTIONS, QUEUES, exportRunPayload, exportScheduledPayload } from './contracts.ts';
 import { ensureQueues, handBackExport, reconcileExportSchedules } from './enqueue.ts';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+import { databaseSocket } from './exports/direct-read-socket.ts';
 import { recoverLostExports } from './exports/recover.ts';
 import { runExport } from './exports/run-export.ts';
 import { runScheduledTick } from './exports/scheduled.ts';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export type WorkerOptions = {
   databaseUrl: string;
@@ -33,7 +34,7 @@ export type Worker = { stop: () => Promise<void>; boss: PgBoss; pool: pg.Pool };
 
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { logger } = options;
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 6 });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 6, stream: databaseSocket });
   pool.on('error', (error) => logger.error({ message: error.message }, 'database pool error'));
   // node-postgres only: Prisma's client would add some 50 MB to every worker.
   const openStorage = (orgId: string) => openOrgStorageByQuery(pool, options.platform, orgId);

@@ -1,11 +1,13 @@
 // Reads `COPY (...) TO STDOUT` as bytes. For the length of the COPY the socket's data is read
 // here instead of by node-postgres's parser, as pg-copy-streams does: each row is copied straight
 // into a chunk of about a megabyte, so a million rows make no JavaScript object or string per
-// row, and the chunks' buffers are filled again once consumed. The first message that is not
-// COPY data (CommandComplete, or an ErrorResponse) goes back to node-postgres with everything
-// after it. While chunks wait for the caller the socket is paused, so a slow consumer holds
-// PostgreSQL back instead of filling memory.
+// row, and the chunks' buffers are filled again once consumed. On a DirectReadSocket the reads
+// themselves come in place, so the whole COPY allocates nothing per read either. The first message
+// that is not COPY data (CommandComplete, or an ErrorResponse) goes back to node-postgres with
+// everything after it. While chunks wait for the caller the socket is paused, so a slow consumer
+// holds PostgreSQL back instead of filling memory.
 import type pg from 'pg';
+import { DirectReadSocket } from './direct-read-socket.ts';
 
 /** About one gzip call's worth of text; large enough that per-chunk work is negligible. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -62,12 +64,16 @@ export class CopyOut implements pg.Submittable {
 
   /** node-postgres calls this when the statement's turn comes: nothing else is being read then. */
   submit(connection: pg.Connection): Error | undefined {
-    const listeners = connection.stream.listeners('data') as DataListener[];
+    const stream = connection.stream;
+    const listeners = stream.listeners('data') as DataListener[];
     if (listeners.length !== 1) return new Error(`cannot read COPY data: the connection has ${listeners.length} data listeners, not node-postgres's one`);
     this.connection = connection;
     this.pgListener = listeners[0];
-    connection.stream.removeListener('data', this.pgListener!);
-    connection.stream.on('data', this.onData);
+    if (stream instanceof DirectReadSocket) stream.divert(this.onData);
+    else {
+      stream.removeListener('data', this.pgListener!);
+      stream.on('data', this.onData);
+    }
     connection.query(this.sql);
     return undefined;
   }
@@ -177,14 +183,19 @@ export class CopyOut implements pg.Submittable {
     const pgListener = this.pgListener;
     if (!connection || !pgListener) return;
     this.pgListener = undefined;
-    connection.stream.removeListener('data', this.onData);
-    connection.stream.on('data', pgListener);
+    const stream = connection.stream;
+    if (stream instanceof DirectReadSocket) stream.divert(undefined);
+    else {
+      stream.removeListener('data', this.onData);
+      stream.on('data', pgListener);
+    }
     // What follows answers the client's next statements; it must not wait for the caller.
     if (this.paused) {
       this.paused = false;
       connection.stream.resume();
     }
-    if (rest.length > 0) pgListener(rest);
+    // A copy: the parser may keep what it is given, and a DirectReadSocket reuses its buffer.
+    if (rest.length > 0) pgListener(Buffer.from(rest));
   }
 
   private resumeBelowReadAhead(): void {

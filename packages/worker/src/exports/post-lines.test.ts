@@ -1,10 +1,13 @@
 // Posts reach the file as lines PostgreSQL writes (snapshot.ts, POST_LINE): they must be the very
 // bytes the format's encoder writes for the same posts, the rules must flag what the encoder
-// refuses, and a COPY stopped early must leave the connection usable at once.
+// refuses, and a COPY stopped early must leave the connection usable at once. All of it on both
+// kinds of socket a worker's connection may have: Node's own, and the DirectReadSocket that hands
+// reads over in place.
 import { BulkEncoder, type BulkObject } from '@org-export/format';
 import { type TestDatabase, createTestDatabase } from '@org-export/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseSocket } from './direct-read-socket.ts';
 import { OrgSnapshot } from './snapshot.ts';
 
 let database: TestDatabase;
@@ -55,21 +58,35 @@ async function withSnapshot<T>(orgId: string, read: (snapshot: OrgSnapshot) => P
 
 beforeAll(async () => {
   database = await createTestDatabase({ prefix: 'worker_post_lines' });
-  client = new pg.Client({ connectionString: database.url });
   canceller = new pg.Client({ connectionString: database.url });
-  await client.connect();
   await canceller.connect();
 });
 
 afterAll(async () => {
-  await client?.end();
   await canceller?.end();
   await database?.drop();
 });
 
-describe('posts as lines written by PostgreSQL', () => {
+const SOCKETS = [
+  { socket: "Node's socket", stream: undefined },
+  { socket: 'a DirectReadSocket', stream: databaseSocket },
+];
+
+describe.each(SOCKETS)('posts as lines written by PostgreSQL, read from $socket', ({ stream }) => {
+  const slug = (name: string) => `${name}-${stream ? 'direct' : 'node'}`;
+
+  beforeAll(async () => {
+    client = new pg.Client({ connectionString: database.url, stream });
+    await client.connect();
+    expect(client.connection.stream.constructor.name).toBe(stream ? 'DirectReadSocket' : 'Socket');
+  });
+
+  afterAll(async () => {
+    await client?.end();
+  });
+
   it('are byte for byte what the encoder writes for the same posts', async () => {
-    const org = await insertOrg('lines');
+    const org = await insertOrg(slug('lines'));
     for (const [index, message] of AWKWARD.entries()) await insertPost(org, message, index % 2 ? 1_767_225_600_000 + index : -index - 1);
     await insertPost(org, 'largest safe', Number.MAX_SAFE_INTEGER);
 
@@ -96,7 +113,7 @@ describe('posts as lines written by PostgreSQL', () => {
   });
 
   it('flag exactly the posts the encoder refuses', async () => {
-    const org = await insertOrg('rules');
+    const org = await insertOrg(slug('rules'));
     await insertPost(org, 'x'.repeat(16_383), 1);
     await insertPost(org, '😀'.repeat(16_383), 2);
     const valid = await withSnapshot(org.orgId, (snapshot) => snapshot.counts());
@@ -112,7 +129,7 @@ describe('posts as lines written by PostgreSQL', () => {
   });
 
   it('stop early without holding the connection', async () => {
-    const org = await insertOrg('stop');
+    const org = await insertOrg(slug('stop'));
     // Enough text to fill the read-ahead and pause the socket: 20,000 posts of 1 KB.
     await client.query(
       "INSERT INTO post (org_id, channel_id, user_id, message, message_hash, create_at) SELECT $1, $2, $3, repeat('m', 1000) || n, sha256(convert_to(n::text, 'UTF8')), n FROM generate_series(1, 20000) n",

@@ -1,11 +1,13 @@
 // The end of an export's stream: gzip, then storage as a multipart upload, computing the SHA-256
 // and the size on the way. One part is uploaded while the next fills, so compression and upload
-// overlap; the two part buffers are used again and again, so memory does not grow with the file.
+// overlap; the two part buffers are taken at the start and used again and again, so an export
+// needs the same memory whether its file is one part or a thousand.
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Gzip } from 'node:zlib';
 import type { ObjectStorage } from '@org-export/storage';
+import { collectYoungGarbage } from '../runtime.ts';
 
 /** A piece of the file; `release`, if given, hands its buffer back once gzip has read it. */
 export type FileChunk = { bytes: Buffer; release?: () => void };
@@ -52,13 +54,17 @@ function drained(stream: Writable): Promise<void> {
   });
 }
 
+/** gzip's output between two young-generation collections: about one of its output buffers. */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
+
 export class MultipartWriter extends Writable {
   readonly hash = createHash('sha256');
   bytes = 0;
+  private sinceCollected = 0;
   private readonly parts: { partNumber: number; etag: string }[] = [];
   /** The part being filled, and the one uploading (free again once its upload is done). */
-  private filling: Buffer | undefined;
-  private uploading: Buffer | undefined;
+  private filling: Buffer;
+  private uploading: Buffer;
   private filled = 0;
   private inFlight: Promise<void> | undefined;
 
@@ -66,14 +72,23 @@ export class MultipartWriter extends Writable {
     private readonly storage: ObjectStorage,
     private readonly key: string,
     private readonly uploadId: string,
-    private readonly partSize: number,
+    partSize: number,
   ) {
     super({ highWaterMark: 1024 * 1024 });
+    // Written through now, so the pages are the process's from the start: an export's memory is
+    // the same from its first second, and a worker short of it fails at once, not hours in.
+    this.filling = Buffer.allocUnsafe(partSize).fill(0);
+    this.uploading = Buffer.allocUnsafe(partSize).fill(0);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
+    this.sinceCollected += chunk.length;
+    if (this.sinceCollected >= COLLECT_EVERY_BYTES) {
+      this.sinceCollected = 0;
+      collectYoungGarbage();
+    }
     this.append(chunk).then(() => callback(), callback);
   }
 
@@ -90,7 +105,6 @@ export class MultipartWriter extends Writable {
   private async append(chunk: Buffer): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
-      this.filling ??= Buffer.allocUnsafe(this.partSize);
       const copied = chunk.copy(this.filling, this.filled, offset);
       this.filled += copied;
       offset += copied;
@@ -101,7 +115,7 @@ export class MultipartWriter extends Writable {
   /** Starts uploading the filled part once the previous one is done, and swaps the buffers. */
   private async flushPart(): Promise<void> {
     await this.inFlight;
-    const buffer = this.filling ?? Buffer.alloc(0);
+    const buffer = this.filling;
     const partNumber = this.parts.length + 1;
     const upload = this.storage.uploadPart(this.key, this.uploadId, partNumber, buffer.subarray(0, this.filled)).then((part) => {
       this.parts[partNumber - 1] = part;
