@@ -1,9 +1,10 @@
-// The README's GraphQL examples are what a newcomer copies first: each must be valid against the
-// schema the API serves.
+// The README is what a newcomer copies first: each GraphQL example must be valid against the
+// schema the API serves, and its worker command must carry the flags the worker is started with.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GraphQLObjectType, buildSchema, parse, validate } from 'graphql';
+import { WORKER_NODE_FLAGS } from '@org-export/worker/runtime';
 import { describe, expect, it } from 'vitest';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -41,5 +42,14 @@ describe('README', () => {
 
   it.each(operations.map((operation) => [operation.trim().split('\n')[0]!.slice(0, 70), operation]))('%s is valid against the schema', (_name, operation) => {
     expect(validate(schema, parse(operation)).map((error) => error.message)).toEqual([]);
+  });
+
+  it('starts a worker with the flags ./run start gives it, as does the worker package', () => {
+    const command = /`(node [^`]*packages\/worker\/src\/main\.ts)`/.exec(readme)?.[1] ?? '';
+    const start = (JSON.parse(readFileSync(join(root, 'packages/worker/package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    for (const flag of WORKER_NODE_FLAGS) {
+      expect(command, 'the README').toContain(flag);
+      expect(start, 'packages/worker start').toContain(flag);
+    }
   });
 });
