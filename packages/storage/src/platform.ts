@@ -77,9 +77,9 @@ function joinPrefix(orgId: string, prefix: string): string {
   return rest ? `${orgId}/${rest}/` : `${orgId}/`;
 }
 
-/** Opens an org's storage from its saved settings. */
 const NO_STORAGE_MESSAGE = 'This org has no storage configured. An ORG_ADMIN can configure it under Settings, Storage.';
 
+/** Opens an org's storage from its saved settings. */
 export async function openOrgStorage(db: Db, platform: Platform, orgId: string): Promise<ObjectStorage> {
   const settings = await db.storageSettings.findUnique({ where: { orgId } });
   if (!settings) throw new StorageError('INVALID_SETTINGS', NO_STORAGE_MESSAGE);

@@ -2,6 +2,7 @@
 // org as one snapshot, streams it through the format's encoder and gzip into a multipart upload,
 // and records counts, sizes, SHA-256 and key. Every end state is written with a condition on the
 // current status, so a cancel and a finish can never both win.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 import { BulkEncodeError, BulkEncoder, type BulkObject } from '@org-export/format';
 import { type ObjectStorage, describeStorageError } from '@org-export/storage';
@@ -41,8 +42,6 @@ const GZIP_OUT_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 1000;
 
 class Canceled extends Error {}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Sends the status-change notification API servers listen for. */
 export async function notifyExport(client: pg.Pool | pg.PoolClient, exportId: string): Promise<void> {
